@@ -1,0 +1,27 @@
+"""The REST API under /api/v1/: one NinjaAPI assembled from each app's router."""
+
+from __future__ import annotations
+
+from django.urls import path
+from ninja import NinjaAPI, Swagger
+
+from fundguard.api.auth import BearerToken
+from fundguard.api.errors import install_error_handlers
+from fundguard.audit.api import router as audit_router
+from fundguard.core.api import router as core_router
+
+api = NinjaAPI(
+    title="FundGuard API",
+    version="1",
+    description="Customer funds control: ledger, customers, transfers, audit.",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": True}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", core_router)
+api.add_router("/audit", audit_router)
+
+urlpatterns = [path("api/v1/", api.urls)]

@@ -1,0 +1,39 @@
+"""Navigation by role: each item shows only to users holding its permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fundguard.core.roles import ROLE_LABELS, role_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str | None
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Dashboard"), "console:dashboard", None),
+    NavItem(_("Audit trail"), "console:audit_list", "audit.view_audit_trail"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = role_of(user)
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": request.path == reverse(item.url_name)}
+        for item in NAVIGATION
+        if item.permission is None or user.has_perm(item.permission)
+    ]
+    return {"nav_items": items, "role_label": ROLE_LABELS.get(role, "") if role else ""}

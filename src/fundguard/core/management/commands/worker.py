@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run background tasks from the database queue (django-tasks-db)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("db_worker", verbosity=options["verbosity"])

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Capability(models.Model):
+    """Holds permissions that belong to no single model (users, settings)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("manage_users", "Manage users, roles and tokens"),
+            ("manage_settings", "Manage settings"),
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest of the secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    prefix = models.CharField(max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"fg_{self.prefix}_…"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,75 @@
+"""Roles are Django groups whose permissions are declared here, in code, and synced at migrate.
+
+Administrators manage users and settings but hold no permission that moves money or approves:
+``test_roles.py`` checks that no administrator permission appears in :data:`MONEY_PERMISSIONS`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    operator = "operator"
+    approver_l1 = "approver_l1"
+    approver_l2 = "approver_l2"
+    approver_l3 = "approver_l3"
+    risk_officer = "risk_officer"
+    auditor = "auditor"
+    admin = "admin"
+    customer = "customer"
+    integration = "integration"
+
+
+ROLE_LABELS: dict[Role, str | Promise] = {
+    Role.operator: _("Operator"),
+    Role.approver_l1: _("Approver L1"),
+    Role.approver_l2: _("Approver L2"),
+    Role.approver_l3: _("Approver L3"),
+    Role.risk_officer: _("Risk officer"),
+    Role.auditor: _("Auditor"),
+    Role.admin: _("Administrator"),
+    Role.customer: _("Customer"),
+    Role.integration: _("Integration"),
+}
+
+# Roles whose sign-in needs a one-time code after the password.
+OTP_REQUIRED_ROLES = frozenset({
+    Role.approver_l1,
+    Role.approver_l2,
+    Role.approver_l3,
+    Role.risk_officer,
+    Role.admin,
+})
+# Roles that may sign in to the staff console (integration is API-only; customers get a portal).
+CONSOLE_ROLES = frozenset(Role) - {Role.integration, Role.customer}
+
+# Permissions that move money, reserve it or approve its movement. No admin may hold one.
+MONEY_PERMISSIONS: frozenset[str] = frozenset()
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.operator: frozenset(),
+    Role.approver_l1: frozenset(),
+    Role.approver_l2: frozenset(),
+    Role.approver_l3: frozenset(),
+    Role.risk_officer: frozenset(),
+    Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"}),
+    Role.admin: frozenset({"core.manage_users", "core.manage_settings"}),
+    Role.customer: frozenset(),
+    Role.integration: frozenset(),
+}
+
+
+def role_of(user: object) -> Role | None:
+    """The single role a user holds (FundGuard gives each user exactly one)."""
+    groups = getattr(user, "groups", None)
+    if groups is None:
+        return None
+    names = [g.name for g in groups.all()]
+    for name in names:
+        if name in Role.__members__:
+            return Role(name)
+    return None

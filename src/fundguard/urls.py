@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("fundguard.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("fundguard.console.urls")),
+]
