@@ -24,7 +24,7 @@ class AuditRecordOut(Schema):
     object_id: str
     changes: dict[str, Any]
     request_id: str
-    client_ip: str | None
+    client_ip: str
     hash: str
 
 
@@ -55,8 +55,12 @@ class VerifyOut(Schema):
 def records(request: HttpRequest, filters: Query[AuditFilters]) -> dict[str, Any]:
     require_permission(request.user, "audit.view_audit_trail")
     qs = audit_record_list(
-        actor=filters.actor, action=filters.action, object_type=filters.object_type,
-        object_id=filters.object_id, date_from=filters.date_from, date_to=filters.date_to,
+        actor=filters.actor,
+        action=filters.action,
+        object_type=filters.object_type,
+        object_id=filters.object_id,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
     )
     count = qs.count()
     if filters.before_seq is not None:

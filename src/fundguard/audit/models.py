@@ -17,7 +17,7 @@ class AuditRecord(models.Model):
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    client_ip = models.CharField(max_length=45, null=True, blank=True)
+    client_ip = models.CharField(max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -64,6 +64,9 @@ class AuditChainHead(models.Model):
     class Meta:
         default_permissions = ()
 
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
 
 class AuditCheckpoint(models.Model):
     """Every N-th record's (seq, hash), append-only, to detect a cut-off tail."""
@@ -75,3 +78,6 @@ class AuditCheckpoint(models.Model):
     class Meta:
         ordering = ["seq"]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"

@@ -10,7 +10,10 @@ from fundguard.audit.services import audit_record
 
 
 def permission_denied_record(*, actor: Any, attempted: str) -> None:
-    """Write ``auth.permission_denied`` in a transaction of its own (the refused one rolled back)."""
+    """Write ``auth.permission_denied`` in a transaction of its own.
+
+    The refused action's own transaction (if any) rolls back; this record must survive it.
+    """
     with transaction.atomic():
         audit_record(
             actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -47,7 +47,9 @@ def audit_records_for(target: Any) -> QuerySet[AuditRecord]:
 def _links() -> Iterator[Link]:
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=2000):
         yield Link(
-            seq=record.seq, prev_hash=record.prev_hash, hash=record.hash,
+            seq=record.seq,
+            prev_hash=record.prev_hash,
+            hash=record.hash,
             fields=record.chain_fields(),
         )
 

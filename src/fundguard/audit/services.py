@@ -50,16 +50,14 @@ def audit_record(
         seq=head.seq + 1,
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
-        actor_username=(
-            getattr(actor, "username", None) or actor_username or SYSTEM_ACTOR
-        ),
+        actor_username=(getattr(actor, "username", None) or actor_username or SYSTEM_ACTOR),
         actor_role=str(role or ""),
         action=action,
         object_type=object_type,
         object_id=object_id,
         changes=_json_safe(changes or {}),
         request_id=context.request_id,
-        client_ip=context.client_ip,
+        client_ip=context.client_ip or "",
         prev_hash=head.hash,
     )
     record.hash = link_hash(record.prev_hash, record.chain_fields())

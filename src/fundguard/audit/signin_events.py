@@ -32,7 +32,9 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed, dispatch_uid="fundguard_audit_signin_failed")
-def _signin_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+def _signin_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
     username = normalize_username(str(credentials.get("username", "")))
     with transaction.atomic():
         audit_record(

@@ -32,8 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     role = role_of(user)
     items = [
-        {"label": item.label, "url": reverse(item.url_name), "active": request.path == reverse(item.url_name)}
-        for item in NAVIGATION
+        {"label": item.label, "url": url, "active": request.path == url}
+        for item, url in ((item, reverse(item.url_name)) for item in NAVIGATION)
         if item.permission is None or user.has_perm(item.permission)
     ]
     return {"nav_items": items, "role_label": ROLE_LABELS.get(role, "") if role else ""}

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from fundguard.core.roles import Role
 from fundguard.core.services.users import user_create
 
-DEMO_PASSWORD = "FundGuard-demo-2026"
+DEMO_PASSWORD = "FundGuard-demo-2026"  # noqa: S105 (printed by `fundguard demo`)
 
 DEMO_USERS: list[tuple[str, Role]] = [
     ("operator", Role.operator),
@@ -40,7 +40,5 @@ def demo_users_load() -> list[DemoSignIn]:
             user_create(actor=None, username=username, role=role, password=password)
         user = User.objects.get(username=username)
         device = user.totpdevice_set.filter(confirmed=True).first()
-        sign_ins.append(
-            DemoSignIn(username, role, password, device.config_url if device else None)
-        )
+        sign_ins.append(DemoSignIn(username, role, password, device.config_url if device else None))
     return sign_ins

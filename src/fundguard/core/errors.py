@@ -68,8 +68,7 @@ class CoreError(StrEnum):
     unknown_role = "unknown_role"
     unknown_user = "unknown_user"
     username_taken = "username_taken"
-    password_too_weak = "password_too_weak"
-    role_not_combinable = "role_not_combinable"
+    password_too_weak = "password_too_weak"  # noqa: S105 (an error code)
     user_disabled = "user_disabled"
 
 
@@ -92,7 +91,6 @@ register_errors(
         CoreError.unknown_user: (404, _("Unknown user: %(username)s.")),
         CoreError.username_taken: (409, _("The username %(username)s is taken.")),
         CoreError.password_too_weak: (422, _("The password is too weak: %(reasons)s")),
-        CoreError.role_not_combinable: (422, _("A user holds exactly one role.")),
         CoreError.user_disabled: (403, _("This user is disabled.")),
     }
 )

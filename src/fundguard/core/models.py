@@ -16,6 +16,9 @@ class Capability(models.Model):
             ("manage_settings", "Manage settings"),
         ]
 
+    def __str__(self) -> str:
+        return "capability"
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 digest of the secret is stored."""

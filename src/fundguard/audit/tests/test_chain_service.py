@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def _append(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action="test.appended", object_id=str(i), changes={"i": [None, i]})
+            audit_record(
+                actor=None, action="test.appended", object_id=str(i), changes={"i": [None, i]}
+            )
 
 
 def test_appended_records_form_an_intact_chain():

@@ -90,6 +90,8 @@ def signout(request: HttpRequest) -> HttpResponse:
     return redirect("console:signin")
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kw: Any
+) -> HttpResponse:
     """django-axes' lockout page (10 failures lock the username for 30 minutes)."""
     return render(request, "console/locked_out.html", status=403)

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("init", verbosity=0)
         sign_ins = demo_users_load()
-        self.stdout.write("Demo sign-ins (password, then a one-time code where the role needs one):")
+        self.stdout.write("Demo sign-ins (password, then a one-time code where the role needs it):")
         for s in sign_ins:
             password = s.password or "(API only: fundguard token create integration)"
             self.stdout.write(f"  {s.username:<12} {s.role:<13} {password}")

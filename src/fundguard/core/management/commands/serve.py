@@ -4,9 +4,9 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
-from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
 from fundguard.wsgi import application
