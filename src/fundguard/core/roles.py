@@ -37,13 +37,15 @@ ROLE_LABELS: dict[Role, str | Promise] = {
 }
 
 # Roles whose sign-in needs a one-time code after the password.
-OTP_REQUIRED_ROLES = frozenset({
-    Role.approver_l1,
-    Role.approver_l2,
-    Role.approver_l3,
-    Role.risk_officer,
-    Role.admin,
-})
+OTP_REQUIRED_ROLES = frozenset(
+    {
+        Role.approver_l1,
+        Role.approver_l2,
+        Role.approver_l3,
+        Role.risk_officer,
+        Role.admin,
+    }
+)
 # Roles that may sign in to the staff console (integration is API-only; customers get a portal).
 CONSOLE_ROLES = frozenset(Role) - {Role.integration, Role.customer}
 

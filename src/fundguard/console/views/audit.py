@@ -26,6 +26,4 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @staff_page("audit.verify_audit_trail")
 def audit_verify(request: HttpRequest) -> HttpResponse:
     checked, problem = audit_chain_verify()
-    return render(
-        request, "console/audit_verify.html", {"checked": checked, "problem": problem}
-    )
+    return render(request, "console/audit_verify.html", {"checked": checked, "problem": problem})

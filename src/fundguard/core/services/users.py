@@ -148,8 +148,12 @@ def token_create(*, actor: User | None, user: User) -> tuple[ApiToken, str]:
     plain = f"fg_{prefix}_{secret}"
     with transaction.atomic(durable=True):
         token = ApiToken.objects.create(user=user, prefix=prefix, digest=_digest(plain))
-        audit_record(actor=actor, action="token.created", target=token,
-                     changes={"user": [None, user.username], "prefix": [None, prefix]})
+        audit_record(
+            actor=actor,
+            action="token.created",
+            target=token,
+            changes={"user": [None, user.username], "prefix": [None, prefix]},
+        )
     return token, plain
 
 

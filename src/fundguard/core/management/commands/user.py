@@ -21,10 +21,14 @@ class Command(BaseCommand):
         create.add_argument("username")
         create.add_argument("--role", required=True, help=", ".join(Role))
         create.add_argument("--email", default="")
-        create.add_argument("--password-stdin", action="store_true",
-                            help="read the password from standard input")
-        create.add_argument("--no-password", action="store_true",
-                            help="API-only user (integration): no console password")
+        create.add_argument(
+            "--password-stdin", action="store_true", help="read the password from standard input"
+        )
+        create.add_argument(
+            "--no-password",
+            action="store_true",
+            help="API-only user (integration): no console password",
+        )
         disable = verbs.add_parser("disable", help="disable a user, end sessions, revoke tokens")
         disable.add_argument("username")
         otp = verbs.add_parser("otp-code", help="print the current one-time code (embedded only)")
