@@ -17,6 +17,11 @@ from fundguard.core.roles import CONSOLE_ROLES, role_of
 View = Callable[..., HttpResponse]
 
 
+def _otp_verified(user: Any) -> bool:
+    """django-otp's middleware gives signed-in users ``is_verified()``."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 def staff_page(permission: str | None = None) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
@@ -25,7 +30,7 @@ def staff_page(permission: str | None = None) -> Callable[[View], View]:
             if not user.is_authenticated:
                 return redirect(f"/signin/?next={request.path}")
             if role_of(user) not in CONSOLE_ROLES or (
-                otp_required(user) and not user.is_verified()  # type: ignore[union-attr]
+                otp_required(user) and not _otp_verified(user)
             ):
                 logout(request)
                 return redirect("console:signin")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from fundguard.core.otp import otp_device
 from fundguard.core.roles import Role
 from fundguard.core.services.users import user_create
 
@@ -39,6 +40,6 @@ def demo_users_load() -> list[DemoSignIn]:
         if not User.objects.filter(username=username).exists():
             user_create(actor=None, username=username, role=role, password=password)
         user = User.objects.get(username=username)
-        device = user.totpdevice_set.filter(confirmed=True).first()
+        device = otp_device(user)
         sign_ins.append(DemoSignIn(username, role, password, device.config_url if device else None))
     return sign_ins

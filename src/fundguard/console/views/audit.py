@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 from django.shortcuts import render
 
 from fundguard.audit.selectors import audit_chain_verify, audit_record_list
@@ -11,8 +12,12 @@ from fundguard.console.forms import AuditFilterForm
 PAGE_SIZE = 50
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 @staff_page("audit.view_audit_trail")
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: HtmxHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(audit_record_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))

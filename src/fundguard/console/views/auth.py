@@ -63,7 +63,8 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signin_code(request: HttpRequest) -> HttpResponse:
-    pending = User.objects.filter(pk=request.session.get(PENDING_USER_KEY), is_active=True).first()
+    pending_id = request.session.get(PENDING_USER_KEY)
+    pending = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
     if pending is None:
         return redirect("console:signin")
     form = SignInCodeForm(request.POST or None)
