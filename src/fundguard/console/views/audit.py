@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django_htmx.middleware import HtmxDetails
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from fundguard.audit.selectors import audit_chain_verify, audit_record_list
 from fundguard.console.access import staff_page
