@@ -141,12 +141,14 @@ def token_create(*, actor: User | None, user: User) -> tuple[ApiToken, str]:
     """Issue a token; the plain text is returned once and never stored."""
     if actor is not None:
         require_permission(actor, "core.manage_users")
-    if not user.is_active:
-        raise DomainError(CoreError.user_disabled, field="username")
     prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
     secret = secrets.token_urlsafe(32)
     plain = f"fg_{prefix}_{secret}"
     with transaction.atomic(durable=True):
+        # Re-read under the lock: the caller's instance may predate a user_disable.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            raise DomainError(CoreError.user_disabled, field="username")
         token = ApiToken.objects.create(user=user, prefix=prefix, digest=_digest(plain))
         audit_record(
             actor=actor,
