@@ -4,10 +4,10 @@ Pure functions and one immutable value, no ORM. Amounts are ``int`` minor units 
 (``amount_minor``); a float never enters: :class:`Money` refuses one, parsing goes through
 :class:`decimal.Decimal` with an exact context.
 
-- Exponents (digits after the decimal point) come from Babel's copy of the Unicode CLDR
-  (``get_currency_precision``): CNY 2, JPY 0, KWD 3. CLDR's ``digits`` differ from the ISO 4217
-  minor unit for a few currencies (e.g. IQD 0 against ISO's 3; ALL, LAK, LBP, MGA, RSD, YER 0
-  against ISO's 2); override here before such a currency is opened.
+- Exponents (digits after the decimal point) are ISO 4217's minor units, from the ``iso4217``
+  package (the ISO maintenance agency's published list): CNY 2, JPY 0, KWD 3, IQD 3. Withdrawn
+  codes (DEM) and codes without a minor unit (XXX, XAU) are refused. Babel's CLDR ``digits``
+  are not used for this: they are display conventions and differ from ISO for IQD, RSD, etc.
 - The REST API speaks :func:`parse_amount` / :func:`format_amount` (plain decimal strings); people
   read :func:`format_money` (Babel, per locale) and, on CNY vouchers,
   :func:`amount_in_chinese_capitals`.
@@ -22,8 +22,9 @@ from decimal import Context, Decimal, Inexact, InvalidOperation, Rounded
 from enum import StrEnum
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import format_currency
 from django.utils.translation import gettext_lazy as _
+from iso4217 import Currency
 
 from fundguard.core.errors import DomainError, register_errors
 
@@ -88,10 +89,9 @@ class Money:
 
 def currency_exponent(currency: str) -> int:
     """Digits after the decimal point for an upper-case ISO 4217 code; unknown codes refused."""
-    if not isinstance(currency, str) or currency not in _currencies_known():
+    exponent = _iso_exponents().get(currency) if isinstance(currency, str) else None
+    if exponent is None:
         raise DomainError(MoneyError.currency_unknown, field="currency", currency=str(currency))
-    exponent = get_currency_precision(currency)
-    assert 0 <= exponent <= 4, (currency, exponent)
     return exponent
 
 
@@ -182,8 +182,9 @@ def amount_in_chinese_capitals(amount_minor: int) -> str:
 
 
 @functools.cache
-def _currencies_known() -> frozenset[str]:
-    return frozenset(list_currencies())
+def _iso_exponents() -> dict[str, int]:
+    """Current ISO 4217 codes that have a minor unit, mapped to it."""
+    return {c.code: c.exponent for c in Currency if c.exponent is not None}
 
 
 def _require_amount_minor(amount_minor: object) -> None:

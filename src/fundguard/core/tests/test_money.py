@@ -131,13 +131,14 @@ def test_negative_or_huge_amount_in_capitals_is_refused(amount_minor):
 
 
 @pytest.mark.parametrize(
-    ("currency", "exponent"), [("CNY", 2), ("JPY", 0), ("KWD", 3), ("USD", 2), ("EUR", 2)]
+    ("currency", "exponent"),
+    [("CNY", 2), ("JPY", 0), ("KWD", 3), ("USD", 2), ("EUR", 2), ("IQD", 3), ("RSD", 2)],
 )
-def test_exponent_comes_from_cldr(currency, exponent):
+def test_exponent_is_the_iso_4217_minor_unit(currency, exponent):
     assert currency_exponent(currency) == exponent
 
 
-@pytest.mark.parametrize("currency", ["XYZ", "cny", "", "CNY ", "RMB"])
+@pytest.mark.parametrize("currency", ["XYZ", "cny", "", "CNY ", "RMB", "DEM", "XXX", "XAU"])
 def test_unknown_currency_is_refused(currency):
     with pytest.raises(DomainError) as refused:
         currency_exponent(currency)
