@@ -40,3 +40,32 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class IdempotencyKey(models.Model):
+    """One applied request: the principal's key, a fingerprint of its payload, and its result.
+
+    ``principal_id`` is the acting user's id (0 for the system). Unique per (principal, key):
+    a concurrent duplicate's insert waits for the first transaction, then fails and reads the
+    stored result (see ``fundguard.core.idempotency``).
+    """
+
+    principal_id = models.BigIntegerField()
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=60)
+    fingerprint = models.CharField(max_length=64)
+    result_type = models.CharField(max_length=80, blank=True)
+    result_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["principal_id", "key"], name="%(app_label)s_%(class)s_principal_key_unique"
+            ),
+        ]
+        verbose_name = _("idempotency key")
+
+    def __str__(self) -> str:
+        return f"{self.principal_id}:{self.key}"

@@ -50,18 +50,24 @@ OTP_REQUIRED_ROLES = frozenset(
 CONSOLE_ROLES = frozenset(Role) - {Role.integration, Role.customer}
 
 # Permissions that move money, reserve it or approve its movement. No admin may hold one.
-MONEY_PERMISSIONS: frozenset[str] = frozenset()
+MONEY_PERMISSIONS: frozenset[str] = frozenset(
+    {"ledger.manage_accounts", "ledger.post_entries", "ledger.manage_holds"}
+)
+LEDGER_WRITE = frozenset(
+    {"ledger.view_ledger", "ledger.manage_accounts", "ledger.post_entries", "ledger.manage_holds"}
+)
+LEDGER_READ = frozenset({"ledger.view_ledger"})
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.operator: frozenset(),
-    Role.approver_l1: frozenset(),
-    Role.approver_l2: frozenset(),
-    Role.approver_l3: frozenset(),
-    Role.risk_officer: frozenset(),
-    Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"}),
+    Role.operator: LEDGER_WRITE,
+    Role.approver_l1: LEDGER_READ,
+    Role.approver_l2: LEDGER_READ,
+    Role.approver_l3: LEDGER_READ,
+    Role.risk_officer: LEDGER_READ,
+    Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"}) | LEDGER_READ,
     Role.admin: frozenset({"core.manage_users", "core.manage_settings"}),
     Role.customer: frozenset(),
-    Role.integration: frozenset(),
+    Role.integration: LEDGER_WRITE,
 }
 
 
