@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from fundguard.audit.chain import link_hash
+from fundguard.audit.chain import GENESIS_HASH, link_hash
 from fundguard.audit.models import AuditChainHead, AuditCheckpoint, AuditRecord
 from fundguard.core.request_context import current_request_context
 from fundguard.core.roles import role_of
@@ -21,6 +21,15 @@ SYSTEM_ACTOR = "system"
 def _json_safe(changes: dict[str, Any]) -> dict[str, Any]:
     """Store exactly what is hashed: Decimals, dates and UUIDs become strings first."""
     return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
+
+
+def audit_chain_head_ensure() -> None:
+    """Create the chain head (seq 0, genesis hash) if it is missing.
+
+    Migration 0002 creates it; this puts it back after a ``flush`` (which empties every table,
+    then emits post_migrate), so that the first record appended afterwards has a head to lock.
+    """
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
 
 
 def audit_record(

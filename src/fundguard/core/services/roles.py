@@ -9,7 +9,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from fundguard.audit.services import audit_record
+from fundguard.audit.services import audit_chain_head_ensure, audit_record
 from fundguard.core.roles import ROLE_PERMISSIONS
 
 
@@ -47,4 +47,5 @@ def roles_sync_after_migrate(sender: Any, using: str = "default", **kwargs: Any)
         return
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
+    audit_chain_head_ensure()  # roles_sync appends audit records; after a flush it is gone
     roles_sync()
