@@ -78,7 +78,7 @@ def test_auditor_browses_filters_and_verifies_the_audit_trail(
     journey.assert_offline_and_csp_clean()
 
 
-def test_an_approver_cannot_open_the_audit_trail(journey: Journey, make_user: Any) -> None:
+def test_an_operator_cannot_open_the_audit_trail(journey: Journey, make_user: Any) -> None:
     # given an operator (no one-time code needed, no audit permission)
     operator = make_user("operator")
     page = journey.page
@@ -93,3 +93,4 @@ def test_an_approver_cannot_open_the_audit_trail(journey: Journey, make_user: An
     assert AuditRecord.objects.filter(
         action="auth.permission_denied", actor_username=operator.username
     ).exists()
+    journey.assert_offline_and_csp_clean()
