@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("fundguard.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ledger/", include("fundguard.ledger.urls")),
     path("", include("fundguard.console.urls")),
 ]

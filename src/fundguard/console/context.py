@@ -23,6 +23,8 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem(_("Dashboard"), "console:dashboard", None),
     NavItem(_("Audit trail"), "console:audit_list", "audit.view_audit_trail"),
+    NavItem(_("Accounts"), "ledger:account_list", "ledger.view_ledger"),
+    NavItem(_("Trial balance"), "ledger:trial_balance", "ledger.view_ledger"),
 ]
 
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from fundguard.core.demo import demo_users_load
+from fundguard.ledger.demo import ledger_demo_load
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("init", verbosity=0)
         sign_ins = demo_users_load()
+        ledger_demo_load()
         self.stdout.write("Demo sign-ins (password, then a one-time code where the role needs it):")
         for s in sign_ins:
             password = s.password or "(API only: fundguard token create integration)"
