@@ -98,7 +98,7 @@ def _writer(
             try:
                 entry_id = _pay(actor, a, b, amount, key=f"bank-{seed}-{n}")
             except DomainError as exc:
-                assert exc.code == "insufficient_funds", exc.code
+                assert exc.code == "insufficient_funds", exc.code  # noqa: PT017
                 continue
             acknowledged.append((entry_id, a, b, amount))
     finally:

@@ -35,7 +35,7 @@ def row_locks_enabled() -> bool:
 
 def _unsafe_set_row_locks_for_tests(enabled: bool) -> None:
     """Test-only switch for the negative control of the concurrency tests. Never in code."""
-    global _row_locks_enabled  # noqa: PLW0603
+    global _row_locks_enabled
     _row_locks_enabled = enabled
 
 

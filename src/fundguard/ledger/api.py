@@ -50,9 +50,7 @@ def _amount(text: str, currency: str, field: str) -> int:
 
 def _entry(entry_id: int) -> dict[str, Any]:
     entry = selectors.entry_get(entry_id)
-    return entry_out(
-        entry, list(selectors.entry_lines(entry)), selectors.entry_reversal(entry)
-    )
+    return entry_out(entry, list(selectors.entry_lines(entry)), selectors.entry_reversal(entry))
 
 
 @router.post("/accounts", response={201: AccountOut, **WRITE_ERRORS}, summary="Open an account")

@@ -82,7 +82,8 @@ class Account(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(debits_posted__gte=0), name="%(app_label)s_%(class)s_debits_posted_gte_0"
+                condition=Q(debits_posted__gte=0),
+                name="%(app_label)s_%(class)s_debits_posted_gte_0",
             ),
             models.CheckConstraint(
                 condition=Q(credits_posted__gte=0),

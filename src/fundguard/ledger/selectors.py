@@ -44,9 +44,7 @@ def account_holds(account: Account) -> QuerySet[Hold]:
 
 
 def entry_get(entry_id: int) -> JournalEntry:
-    entry = (
-        JournalEntry.objects.select_related("reverses").filter(pk=entry_id).first()
-    )
+    entry = JournalEntry.objects.select_related("reverses").filter(pk=entry_id).first()
     if entry is None:
         raise DomainError(LedgerError.entry_not_found, field="entry")
     return entry

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
@@ -41,6 +41,8 @@ from fundguard.ledger.models import (
     Side,
     normal_side_of,
 )
+
+M = TypeVar("M", bound=models.Model)
 
 MAX_LINES = 100
 # A limit on every amount keeps every running total far from the 64-bit edge.
@@ -189,12 +191,20 @@ def _claim(actor: Any, key: str | None, scope: str, payload: dict[str, Any]) -> 
     return idempotency_claim(actor=actor, key=key, scope=scope, payload=payload)
 
 
+def _replayed(model: type[M], claim: Claim) -> M:
+    """The first request's result (stored in the same transaction that claimed the key)."""
+    assert claim.result_id is not None, "a claimed key always carries its result"
+    return model._default_manager.get(pk=claim.result_id)
+
+
 def _complete(claim: Claim | None, result: models.Model) -> None:
     if claim is not None:
         idempotency_complete(claim, result_type=result._meta.label_lower, result_id=result.pk)
 
 
-def _deltas_for_lines(lines: Sequence[tuple[Account, str, int]], fields: list[str]) -> dict[int, _Delta]:
+def _deltas_for_lines(
+    lines: Sequence[tuple[Account, str, int]], fields: list[str]
+) -> dict[int, _Delta]:
     deltas: dict[int, _Delta] = {}
     for (account, side, amount), field in zip(lines, fields, strict=True):
         delta = deltas.setdefault(account.pk, _Delta(field=field))
@@ -373,7 +383,7 @@ def entry_post(
         with transaction.atomic(durable=True):
             claim = _claim(actor, idempotency_key, "ledger.entry_post", payload)
             if claim is not None and claim.is_replay:
-                return JournalEntry.objects.get(pk=claim.result_id)
+                return _replayed(JournalEntry, claim)
             fields = [f"lines[{i}].account" for i in range(len(lines))]
             accounts = _lock_accounts(
                 {field: ln.account_id for field, ln in zip(fields, lines, strict=True)}
@@ -425,7 +435,7 @@ def entry_reverse(
         with transaction.atomic(durable=True):
             claim = _claim(actor, idempotency_key, "ledger.entry_reverse", payload)
             if claim is not None and claim.is_replay:
-                return JournalEntry.objects.get(pk=claim.result_id)
+                return _replayed(JournalEntry, claim)
             original = JournalEntry.objects.filter(pk=entry_id).first()
             if original is None:
                 raise DomainError(LedgerError.entry_not_found, field="entry")
@@ -458,7 +468,10 @@ def entry_reverse(
                 actor=actor,
                 action="ledger.entry_reversed",
                 target=entry,
-                changes={"reverses": [None, original.pk], "lines": [None, _lines_for_audit(resolved)]},
+                changes={
+                    "reverses": [None, original.pk],
+                    "lines": [None, _lines_for_audit(resolved)],
+                },
             )
             _complete(claim, entry)
             return entry
@@ -507,7 +520,7 @@ def hold_place(
         with transaction.atomic(durable=True):
             claim = _claim(actor, idempotency_key, "ledger.hold_place", payload)
             if claim is not None and claim.is_replay:
-                return Hold.objects.get(pk=claim.result_id)
+                return _replayed(Hold, claim)
             accounts = _lock_accounts(
                 {"debit_account": debit_account_id, "credit_account": credit_account_id}
             )
@@ -597,7 +610,7 @@ def hold_post(
         with transaction.atomic(durable=True):
             claim = _claim(actor, idempotency_key, "ledger.hold_post", payload)
             if claim is not None and claim.is_replay:
-                return Hold.objects.get(pk=claim.result_id)
+                return _replayed(Hold, claim)
             hold, accounts = _lock_hold(hold_id)
             amount = hold.amount_minor if amount_minor is None else amount_minor
             if amount > hold.amount_minor:
@@ -665,7 +678,7 @@ def _hold_release(
         with transaction.atomic(durable=True):
             claim = _claim(actor, idempotency_key, f"ledger.hold_{to}", payload)
             if claim is not None and claim.is_replay:
-                return Hold.objects.get(pk=claim.result_id)
+                return _replayed(Hold, claim)
             hold, accounts = _lock_hold(hold_id)
             moment = now or timezone.now()
             if to == HoldStatus.expired and (hold.expires_at is None or hold.expires_at > moment):

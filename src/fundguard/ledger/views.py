@@ -26,9 +26,7 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
         account = selectors.account_get(account_id)
     except DomainError:
         raise Http404 from None
-    lines = Paginator(selectors.account_lines(account), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    lines = Paginator(selectors.account_lines(account), PAGE_SIZE).get_page(request.GET.get("page"))
     holds = selectors.account_holds(account)[:PAGE_SIZE]
     return render(
         request, "ledger/account_detail.html", {"account": account, "lines": lines, "holds": holds}

@@ -6,164 +6,419 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('asset', 'Asset'), ('liability', 'Liability'), ('equity', 'Equity'), ('income', 'Income'), ('expense', 'Expense')], max_length=12, verbose_name='kind')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('normal_side', models.CharField(choices=[('debit', 'Debit'), ('credit', 'Credit')], max_length=6, verbose_name='normal side')),
-                ('owner_id', models.CharField(blank=True, max_length=64)),
-                ('allow_negative', models.BooleanField(default=False, verbose_name='may go negative')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('frozen', 'Frozen'), ('closed', 'Closed')], default='open', max_length=8, verbose_name='status')),
-                ('debits_posted', models.BigIntegerField(default=0)),
-                ('credits_posted', models.BigIntegerField(default=0)),
-                ('debits_pending', models.BigIntegerField(default=0)),
-                ('credits_pending', models.BigIntegerField(default=0)),
-                ('opened_at', models.DateTimeField(verbose_name='opened at')),
-                ('owner_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("asset", "Asset"),
+                            ("liability", "Liability"),
+                            ("equity", "Equity"),
+                            ("income", "Income"),
+                            ("expense", "Expense"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "normal_side",
+                    models.CharField(
+                        choices=[("debit", "Debit"), ("credit", "Credit")],
+                        max_length=6,
+                        verbose_name="normal side",
+                    ),
+                ),
+                ("owner_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "allow_negative",
+                    models.BooleanField(default=False, verbose_name="may go negative"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("frozen", "Frozen"), ("closed", "Closed")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("debits_posted", models.BigIntegerField(default=0)),
+                ("credits_posted", models.BigIntegerField(default=0)),
+                ("debits_pending", models.BigIntegerField(default=0)),
+                ("credits_pending", models.BigIntegerField(default=0)),
+                ("opened_at", models.DateTimeField(verbose_name="opened at")),
+                (
+                    "owner_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'account',
-                'ordering': ['code'],
-                'permissions': [('view_ledger', 'Read accounts, entries, holds and balances'), ('manage_accounts', 'Open, freeze, unfreeze and close accounts'), ('post_entries', 'Post and reverse journal entries'), ('manage_holds', 'Place, post and void holds')],
-                'default_permissions': (),
+                "verbose_name": "account",
+                "ordering": ["code"],
+                "permissions": [
+                    ("view_ledger", "Read accounts, entries, holds and balances"),
+                    ("manage_accounts", "Open, freeze, unfreeze and close accounts"),
+                    ("post_entries", "Post and reverse journal entries"),
+                    ("manage_holds", "Place, post and void holds"),
+                ],
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='JournalEntry',
+            name="JournalEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('memo', models.CharField(blank=True, max_length=500, verbose_name='memo')),
-                ('effective_date', models.DateField(verbose_name='effective date')),
-                ('booked_at', models.DateTimeField(db_index=True, verbose_name='booked at')),
-                ('cause_id', models.CharField(blank=True, max_length=64)),
-                ('idempotency_key', models.CharField(blank=True, max_length=200)),
-                ('booked_by_id', models.BigIntegerField(blank=True, null=True)),
-                ('cause_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.journalentry', verbose_name='reverses')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("memo", models.CharField(blank=True, max_length=500, verbose_name="memo")),
+                ("effective_date", models.DateField(verbose_name="effective date")),
+                ("booked_at", models.DateTimeField(db_index=True, verbose_name="booked at")),
+                ("cause_id", models.CharField(blank=True, max_length=64)),
+                ("idempotency_key", models.CharField(blank=True, max_length=200)),
+                ("booked_by_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "cause_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="ledger.journalentry",
+                        verbose_name="reverses",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'journal entry',
-                'verbose_name_plural': 'journal entries',
-                'ordering': ['-booked_at', '-id'],
-                'default_permissions': (),
+                "verbose_name": "journal entry",
+                "verbose_name_plural": "journal entries",
+                "ordering": ["-booked_at", "-id"],
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='Hold',
+            name="Hold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('memo', models.CharField(blank=True, max_length=500, verbose_name='memo')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('posted', 'Posted'), ('voided', 'Voided'), ('expired', 'Expired')], default='pending', max_length=8, verbose_name='status')),
-                ('placed_at', models.DateTimeField(verbose_name='placed at')),
-                ('expires_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='expires at')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
-                ('posted_amount_minor', models.BigIntegerField(default=0)),
-                ('cause_id', models.CharField(blank=True, max_length=64)),
-                ('idempotency_key', models.CharField(blank=True, max_length=200)),
-                ('cause_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('credit_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('debit_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hold', to='ledger.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("memo", models.CharField(blank=True, max_length=500, verbose_name="memo")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("posted", "Posted"),
+                            ("voided", "Voided"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("placed_at", models.DateTimeField(verbose_name="placed at")),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="expires at"
+                    ),
+                ),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                ("posted_amount_minor", models.BigIntegerField(default=0)),
+                ("cause_id", models.CharField(blank=True, max_length=64)),
+                ("idempotency_key", models.CharField(blank=True, max_length=200)),
+                (
+                    "cause_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "credit_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "debit_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hold",
+                        to="ledger.journalentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hold',
-                'ordering': ['-placed_at', '-id'],
-                'default_permissions': (),
+                "verbose_name": "hold",
+                "ordering": ["-placed_at", "-id"],
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='EntryLine',
+            name="EntryLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('side', models.CharField(choices=[('debit', 'Debit'), ('credit', 'Credit')], max_length=6)),
-                ('amount_minor', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.account')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.journalentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("debit", "Debit"), ("credit", "Credit")], max_length=6
+                    ),
+                ),
+                ("amount_minor", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="ledger.account",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="ledger.journalentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entry line',
-                'ordering': ['entry_id', 'position'],
-                'default_permissions': (),
+                "verbose_name": "entry line",
+                "ordering": ["entry_id", "position"],
+                "default_permissions": (),
             },
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('debits_posted__gte', 0)), name='ledger_account_debits_posted_gte_0'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("debits_posted__gte", 0)),
+                name="ledger_account_debits_posted_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('credits_posted__gte', 0)), name='ledger_account_credits_posted_gte_0'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credits_posted__gte", 0)),
+                name="ledger_account_credits_posted_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('debits_pending__gte', 0)), name='ledger_account_debits_pending_gte_0'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("debits_pending__gte", 0)),
+                name="ledger_account_debits_pending_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('credits_pending__gte', 0)), name='ledger_account_credits_pending_gte_0'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credits_pending__gte", 0)),
+                name="ledger_account_credits_pending_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('allow_negative', True), models.Q(('normal_side', 'debit'), ('debits_posted__gte', django.db.models.expressions.CombinedExpression(models.F('credits_posted'), '+', models.F('credits_pending')))), models.Q(('normal_side', 'credit'), ('credits_posted__gte', django.db.models.expressions.CombinedExpression(models.F('debits_posted'), '+', models.F('debits_pending')))), _connector='OR'), name='ledger_account_no_overdraft'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("allow_negative", True),
+                    models.Q(
+                        ("normal_side", "debit"),
+                        (
+                            "debits_posted__gte",
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("credits_posted"), "+", models.F("credits_pending")
+                            ),
+                        ),
+                    ),
+                    models.Q(
+                        ("normal_side", "credit"),
+                        (
+                            "credits_posted__gte",
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("debits_posted"), "+", models.F("debits_pending")
+                            ),
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="ledger_account_no_overdraft",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['asset', 'expense']), ('normal_side', 'debit')), models.Q(models.Q(('kind__in', ['asset', 'expense']), _negated=True), ('normal_side', 'credit')), _connector='OR'), name='ledger_account_normal_side_from_kind'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind__in", ["asset", "expense"]), ("normal_side", "debit")),
+                    models.Q(
+                        models.Q(("kind__in", ["asset", "expense"]), _negated=True),
+                        ("normal_side", "credit"),
+                    ),
+                    _connector="OR",
+                ),
+                name="ledger_account_normal_side_from_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['asset', 'liability', 'equity', 'income', 'expense'])), name='ledger_account_kind_valid'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["asset", "liability", "equity", "income", "expense"])
+                ),
+                name="ledger_account_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'frozen', 'closed'])), name='ledger_account_status_valid'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "frozen", "closed"])),
+                name="ledger_account_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$')), name='ledger_account_currency_iso'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("currency__regex", "^[A-Z]{3}$")),
+                name="ledger_account_currency_iso",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journalentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reverses', models.F('id')), _negated=True), ('reverses__isnull', True), _connector='OR'), name='ledger_journalentry_not_self_reversing'),
+            model_name="journalentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("reverses", models.F("id")), _negated=True),
+                    ("reverses__isnull", True),
+                    _connector="OR",
+                ),
+                name="ledger_journalentry_not_self_reversing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='ledger_hold_amount_positive'),
+            model_name="hold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="ledger_hold_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(('debit_account', models.F('credit_account')), _negated=True), name='ledger_hold_two_accounts'),
+            model_name="hold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("debit_account", models.F("credit_account")), _negated=True),
+                name="ledger_hold_two_accounts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('posted_amount_minor', 0), ('resolved_at__isnull', True), ('status', 'pending'), ('entry__isnull', True)), models.Q(('entry__isnull', False), ('resolved_at__isnull', False), ('status', 'posted'), ('posted_amount_minor__gt', 0), ('posted_amount_minor__lte', models.F('amount_minor'))), models.Q(('entry__isnull', True), ('posted_amount_minor', 0), ('resolved_at__isnull', False), ('status__in', ['voided', 'expired'])), _connector='OR'), name='ledger_hold_resolution_consistent'),
+            model_name="hold",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("posted_amount_minor", 0),
+                        ("resolved_at__isnull", True),
+                        ("status", "pending"),
+                        ("entry__isnull", True),
+                    ),
+                    models.Q(
+                        ("entry__isnull", False),
+                        ("resolved_at__isnull", False),
+                        ("status", "posted"),
+                        ("posted_amount_minor__gt", 0),
+                        ("posted_amount_minor__lte", models.F("amount_minor")),
+                    ),
+                    models.Q(
+                        ("entry__isnull", True),
+                        ("posted_amount_minor", 0),
+                        ("resolved_at__isnull", False),
+                        ("status__in", ["voided", "expired"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="ledger_hold_resolution_consistent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entryline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_minor__gt', 0)), name='ledger_entryline_amount_positive'),
+            model_name="entryline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_minor__gt", 0)), name="ledger_entryline_amount_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entryline',
-            constraint=models.CheckConstraint(condition=models.Q(('side__in', ['debit', 'credit'])), name='ledger_entryline_side_valid'),
+            model_name="entryline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("side__in", ["debit", "credit"])),
+                name="ledger_entryline_side_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entryline',
-            constraint=models.UniqueConstraint(fields=('entry', 'position'), name='ledger_entryline_position_unique'),
+            model_name="entryline",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "position"), name="ledger_entryline_position_unique"
+            ),
         ),
     ]

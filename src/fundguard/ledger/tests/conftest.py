@@ -19,9 +19,11 @@ from fundguard.ledger.services import LineSpec, account_open, entry_post
 def _ledger_checks_hold_after_each_test(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     names = set(request.fixturenames)
-    if not names & {"db", "transactional_db", "django_db_setup"} and not request.node.get_closest_marker(
-        "django_db"
-    ):
+    if not names & {
+        "db",
+        "transactional_db",
+        "django_db_setup",
+    } and not request.node.get_closest_marker("django_db"):
         return
     problems = ledger_check()
     assert not problems, "\n".join(map(str, problems))
@@ -81,7 +83,12 @@ def snapshot() -> dict[str, Any]:
     return {
         "accounts": list(
             Account.objects.order_by("pk").values_list(
-                "pk", "status", "debits_posted", "credits_posted", "debits_pending", "credits_pending"
+                "pk",
+                "status",
+                "debits_posted",
+                "credits_posted",
+                "debits_pending",
+                "credits_pending",
             )
         ),
         "entries": JournalEntry.objects.count(),

@@ -161,7 +161,9 @@ def test_posting_more_than_the_hold_is_refused(client, integration, accounts):
 
 def test_the_trial_balance_lists_each_currency(client, integration, accounts):
     r = client.get(f"{BASE}/trial-balance", headers=integration)
-    assert r.json() == {"currencies": [{"currency": "CNY", "debits": "100.00", "credits": "100.00"}]}
+    assert r.json() == {
+        "currencies": [{"currency": "CNY", "debits": "100.00", "credits": "100.00"}]
+    }
 
 
 def test_auditors_read_but_may_not_post(client, make_user, bearer, accounts):

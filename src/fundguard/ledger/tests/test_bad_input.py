@@ -61,27 +61,31 @@ def _pay(w: dict[str, Any], debit: Account, credit: Account, amount: int) -> Cal
 
 CASES: dict[str, tuple[Callable[[dict[str, Any]], Callable[[], Any]], str, str | None]] = {
     "unbalanced": (
-        lambda w: lambda: entry_post(
-            actor=w["actor"],
-            lines=[
-                LineSpec(w["customer"].pk, "debit", 100),
-                LineSpec(w["other"].pk, "credit", 99),
-            ],
+        lambda w: (
+            lambda: entry_post(
+                actor=w["actor"],
+                lines=[
+                    LineSpec(w["customer"].pk, "debit", 100),
+                    LineSpec(w["other"].pk, "credit", 99),
+                ],
+            )
         ),
         "entry_unbalanced",
         "lines",
     ),
     "one line": (
-        lambda w: lambda: entry_post(
-            actor=w["actor"], lines=[LineSpec(w["customer"].pk, "debit", 100)]
+        lambda w: (
+            lambda: entry_post(actor=w["actor"], lines=[LineSpec(w["customer"].pk, "debit", 100)])
         ),
         "entry_needs_two_lines",
         "lines",
     ),
     "unknown account": (
-        lambda w: lambda: entry_post(
-            actor=w["actor"],
-            lines=[LineSpec(w["customer"].pk, "debit", 100), LineSpec(987_654, "credit", 100)],
+        lambda w: (
+            lambda: entry_post(
+                actor=w["actor"],
+                lines=[LineSpec(w["customer"].pk, "debit", 100), LineSpec(987_654, "credit", 100)],
+            )
         ),
         "account_not_found",
         "lines[1].account",
@@ -102,12 +106,14 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], Callable[[], Any]], str, str |
         "lines",
     ),
     "currency mismatch stated": (
-        lambda w: lambda: entry_post(
-            actor=w["actor"],
-            lines=[
-                LineSpec(w["customer"].pk, "debit", 100, "USD"),
-                LineSpec(w["other"].pk, "credit", 100),
-            ],
+        lambda w: (
+            lambda: entry_post(
+                actor=w["actor"],
+                lines=[
+                    LineSpec(w["customer"].pk, "debit", 100, "USD"),
+                    LineSpec(w["other"].pk, "credit", 100),
+                ],
+            )
         ),
         "currency_mismatch",
         "lines[0].currency",
@@ -129,21 +135,25 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], Callable[[], Any]], str, str |
         "lines[0].debit",
     ),
     "hold beyond available": (
-        lambda w: lambda: hold_place(
-            actor=w["actor"],
-            debit_account_id=w["customer"].pk,
-            credit_account_id=w["other"].pk,
-            amount_minor=4_001,
+        lambda w: (
+            lambda: hold_place(
+                actor=w["actor"],
+                debit_account_id=w["customer"].pk,
+                credit_account_id=w["other"].pk,
+                amount_minor=4_001,
+            )
         ),
         "insufficient_funds",
         "amount",
     ),
     "hold across currencies": (
-        lambda w: lambda: hold_place(
-            actor=w["actor"],
-            debit_account_id=w["customer"].pk,
-            credit_account_id=w["usd"].pk,
-            amount_minor=1,
+        lambda w: (
+            lambda: hold_place(
+                actor=w["actor"],
+                debit_account_id=w["customer"].pk,
+                credit_account_id=w["usd"].pk,
+                amount_minor=1,
+            )
         ),
         "currency_mismatch",
         "credit_account",
@@ -174,15 +184,19 @@ CASES: dict[str, tuple[Callable[[dict[str, Any]], Callable[[], Any]], str, str |
         "account",
     ),
     "duplicate account code": (
-        lambda w: lambda: account_open(
-            actor=w["actor"], code=w["other"].code, name="x", kind="asset", currency="CNY"
+        lambda w: (
+            lambda: account_open(
+                actor=w["actor"], code=w["other"].code, name="x", kind="asset", currency="CNY"
+            )
         ),
         "account_code_taken",
         "code",
     ),
     "unknown currency": (
-        lambda w: lambda: account_open(
-            actor=w["actor"], code="NEW", name="x", kind="asset", currency="XYZ"
+        lambda w: (
+            lambda: account_open(
+                actor=w["actor"], code="NEW", name="x", kind="asset", currency="XYZ"
+            )
         ),
         "currency_unknown",
         "currency",
@@ -226,7 +240,8 @@ def test_permission_is_checked_for_every_write(make_user, world):
 def test_entries_and_lines_refuse_orm_save_and_delete(world):
     entry = JournalEntry.objects.first()
     line = EntryLine.objects.first()
-    assert entry is not None and line is not None
+    assert entry is not None
+    assert line is not None
     entry.memo = "tampered"
     with pytest.raises(IntegrityError), transaction.atomic():
         entry.save()

@@ -14,7 +14,14 @@ from fundguard.ledger.tests.conftest import snapshot
 
 pytestmark = pytest.mark.django_db
 
-ENTRY_STEPS = ["_claim", "_lock_accounts", "_apply_totals", "_write_entry", "audit_record", "_complete"]
+ENTRY_STEPS = [
+    "_claim",
+    "_lock_accounts",
+    "_apply_totals",
+    "_write_entry",
+    "audit_record",
+    "_complete",
+]
 HOLD_POST_STEPS = [*ENTRY_STEPS, "_lock_hold", "_resolve"]
 
 

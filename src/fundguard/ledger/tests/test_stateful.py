@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
-    consumes,
     invariant,
     precondition,
     rule,
@@ -52,9 +51,7 @@ class ModelAccount:
     debit_normal: bool
     allow_negative: bool
     frozen: bool = False
-    totals: dict[str, int] = field(
-        default_factory=lambda: {"dp": 0, "cp": 0, "dq": 0, "cq": 0}
-    )
+    totals: dict[str, int] = field(default_factory=lambda: {"dp": 0, "cp": 0, "dq": 0, "cq": 0})
 
     def available(self, t: dict[str, int]) -> int:
         if self.debit_normal:
@@ -129,7 +126,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             result = call()
         except DomainError as exc:
-            assert exc.code == code, (exc.code, code)
+            assert exc.code == code, (exc.code, code)  # noqa: PT017
             assert snapshot() == before
             return None
         assert code is None, f"expected {code}"
@@ -180,9 +177,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def transfer(self, a: ModelAccount, b: ModelAccount, amount: int) -> Any:
         lines = [(a, "debit", amount), (b, "credit", amount)]
         code: str | None
-        if a.frozen:
-            code = "account_frozen"
-        elif b.frozen and a is not b:
+        if a.frozen or (b.frozen and a is not b):
             code = "account_frozen"
         elif a.currency != b.currency:
             code = "entry_unbalanced"

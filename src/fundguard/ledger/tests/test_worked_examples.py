@@ -41,7 +41,9 @@ def test_a_customer_deposit_raises_bank_and_customer_balances(operator, open_acc
     assert (bank.balance_minor, customer.balance_minor) == (140950, 140950)
     assert customer.available_minor == 140950
     assert entry.lines.count() == 2
-    assert AuditRecord.objects.filter(action="ledger.entry_posted", object_id=str(entry.pk)).exists()
+    assert AuditRecord.objects.filter(
+        action="ledger.entry_posted", object_id=str(entry.pk)
+    ).exists()
 
 
 def test_a_fee_moves_money_from_customer_to_income(operator, funded, open_account):

@@ -8,7 +8,9 @@ from fundguard.ledger.checks import ledger_check
 
 
 class Command(BaseCommand):
-    help = "Ledger tools. `fundguard ledger check`: recompute totals and sums; non-zero on a mismatch."
+    help = (
+        "Ledger tools. `fundguard ledger check`: recompute totals and sums; non-zero on a mismatch."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
