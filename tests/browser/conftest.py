@@ -79,31 +79,6 @@ def _same_origin(url: str, origin: str) -> bool:
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _chain_head_survives_flush() -> Iterator[None]:
-    """Put back the audit chain's head row (written by a migration) whenever a flush empties it.
-
-    live_server needs a transactional database, which is flushed after each test; the flush then
-    sends post_migrate, whose role sync appends an audit record and so needs the head row.
-    """
-    from django.core.management.commands import flush
-
-    from fundguard.audit.chain import GENESIS_HASH
-    from fundguard.audit.models import AuditChainHead
-
-    original = flush.emit_post_migrate_signal
-
-    def emit(verbosity: int, interactive: bool, database: str, **kwargs: Any) -> None:
-        AuditChainHead.objects.using(database).get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-        )
-        original(verbosity, interactive, database, **kwargs)
-
-    flush.emit_post_migrate_signal = emit
-    yield
-    flush.emit_post_migrate_signal = original
-
-
 @pytest.fixture
 def journey(chromium: Any, live_server: Any) -> Iterator[Journey]:
     # A browser in China asks for Chinese; zh-hans is also the site's default language.
