@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from fundguard.audit.selectors import audit_chain_verify, audit_record_list
 from fundguard.core.permissions import require_permission
@@ -33,15 +33,20 @@ class AuditPageOut(Schema):
     results: list[AuditRecordOut]
 
 
+# No NUL characters: PostgreSQL refuses them in text and the query would fail with a 500.
+NO_NUL = r"^[^\x00]*$"
+MAX_SEQ = 2**63 - 1  # a BigIntegerField; larger numbers overflow in PostgreSQL
+
+
 class AuditFilters(Schema):
-    actor: str = ""
-    action: str = ""
-    object_type: str = ""
-    object_id: str = ""
+    actor: str = Field("", max_length=150, pattern=NO_NUL)
+    action: str = Field("", max_length=80, pattern=NO_NUL)
+    object_type: str = Field("", max_length=80, pattern=NO_NUL)
+    object_id: str = Field("", max_length=64, pattern=NO_NUL)
     date_from: date | None = None
     date_to: date | None = None
     limit: int = 100
-    before_seq: int | None = None
+    before_seq: int | None = Field(None, ge=1, le=MAX_SEQ)
 
 
 class VerifyOut(Schema):
