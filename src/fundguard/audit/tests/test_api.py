@@ -220,3 +220,23 @@ def test_the_audit_api_without_a_token_is_a_401(client, path):
 
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_required"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"actor": "car\x00ol"}, "actor"),
+        ({"object_id": "7\x00"}, "object_id"),
+        ({"action": "a" * 81}, "action"),
+        ({"before_seq": str(2**64)}, "before_seq"),
+    ],
+    ids=["nul_in_actor", "nul_in_object_id", "action_too_long", "seq_beyond_bigint"],
+)
+def test_filters_the_database_cannot_hold_are_a_422_not_a_500(
+    client, auditor_headers, query, field
+):
+    response = client.get(RECORDS, query, headers=auditor_headers)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["field"] == field
