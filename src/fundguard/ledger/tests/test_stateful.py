@@ -310,6 +310,12 @@ class LedgerMachine(RuleBasedStateMachine):
         if not changed:
             assert entry.pk == entry_id
 
+    def teardown(self) -> None:
+        """Leave no pending hold behind: the next example's clock starts afresh."""
+        for h in self.hold_models:
+            if h.pending:
+                hold_void(actor=self.actor, hold_id=h.pk)
+
     # --- invariants --------------------------------------------------------------------------
 
     @invariant()

@@ -1,0 +1,195 @@
+#!/usr/bin/env python
+"""Transfers per second through ``entry_post`` vs plain-SQL inserts of the same rows.
+
+Not a test. Runs against the database ``DATABASE_URL`` names (SQLite when unset), in a scratch
+database created for the run and dropped after it (the test-database machinery, named
+``<name>_bench``), so the real data is never touched.
+
+    .venv/bin/python bench/ledger.py --quick
+    DATABASE_URL=postgres://fundguard@127.0.0.1:55433/fundguard .venv/bin/python bench/ledger.py
+
+Each transfer is its own transaction. The service path does everything a real posting does:
+permission check, idempotency key, row locks, re-checks, entry + two lines, two account
+updates, an audit record on the hash chain. The raw path writes the same rows (key, entry, two
+lines, two account updates, audit record with a precomputed hash) with plain SQL in one
+transaction each, with no checks. A second raw figure leaves out the key and audit rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fundguard.settings")
+os.environ.setdefault("FUNDGUARD_VAR_DIR", tempfile.mkdtemp(prefix="fg-bench-"))
+
+import django  # noqa: E402
+
+
+def _scratch_database() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        db["TEST"]["NAME"] = str(Path(os.environ["FUNDGUARD_VAR_DIR"]) / "bench.sqlite3")
+    else:
+        db["TEST"]["NAME"] = f"{db['NAME']}_bench"
+
+    return connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+
+
+def _setup(accounts_count: int) -> tuple[Any, list[int]]:
+    from fundguard.core.services.users import user_create
+    from fundguard.ledger.services import LineSpec, account_open, entry_post
+
+    actor = user_create(actor=None, username="bench", role="operator", password=None).user
+    source = account_open(
+        actor=actor, code="SRC", name="source", kind="equity", currency="CNY", allow_negative=True
+    )
+    ids = []
+    for i in range(accounts_count):
+        account = account_open(
+            actor=actor, code=f"C{i:05d}", name="customer", kind="liability", currency="CNY"
+        )
+        entry_post(
+            actor=actor,
+            lines=[
+                LineSpec(source.pk, "debit", 10**12),
+                LineSpec(account.pk, "credit", 10**12),
+            ],
+        )
+        ids.append(account.pk)
+    return actor, ids
+
+
+def _pairs(ids: list[int], n: int, seed: int) -> list[tuple[int, int, int]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        a, b = rng.sample(ids, 2)
+        out.append((a, b, rng.randint(1, 100_000)))
+    return out
+
+
+def _service(actor: Any, pairs: list[tuple[int, int, int]], tag: str) -> float:
+    from fundguard.ledger.services import LineSpec, entry_post
+
+    start = time.perf_counter()
+    for n, (a, b, amount) in enumerate(pairs):
+        entry_post(
+            actor=actor,
+            lines=[LineSpec(a, "debit", amount), LineSpec(b, "credit", amount)],
+            memo="bench",
+            idempotency_key=f"svc-{tag}-{n}",
+        )
+    return len(pairs) / (time.perf_counter() - start)
+
+
+def _raw(pairs: list[tuple[int, int, int]], *, full: bool, tag: str) -> float:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    now = timezone.now()
+    today = now.date()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_auditrecord")
+        seq = cursor.fetchone()[0]
+    returning = connection.features.can_return_columns_from_insert
+    start = time.perf_counter()
+    for n, (a, b, amount) in enumerate(pairs):
+        with transaction.atomic(), connection.cursor() as c:
+            if full:
+                c.execute(
+                    "INSERT INTO core_idempotencykey (principal_id, key, scope, fingerprint,"
+                    " result_type, result_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [0, f"raw-{tag}-{n}", "bench", "0" * 64, "", None, now],
+                )
+            sql = (
+                "INSERT INTO ledger_journalentry (memo, effective_date, booked_at, cause_id,"
+                " idempotency_key, booked_by_id) VALUES (%s, %s, %s, '', '', NULL)"
+            )
+            if returning:
+                c.execute(sql + " RETURNING id", ["bench", today, now])
+                entry_id = c.fetchone()[0]
+            else:
+                c.execute(sql, ["bench", today, now])
+                entry_id = c.lastrowid
+            c.executemany(
+                "INSERT INTO ledger_entryline (entry_id, position, account_id, side,"
+                " amount_minor, currency) VALUES (%s, %s, %s, %s, %s, 'CNY')",
+                [(entry_id, 0, a, "debit", amount), (entry_id, 1, b, "credit", amount)],
+            )
+            c.execute(
+                "UPDATE ledger_account SET debits_posted = debits_posted + %s WHERE id = %s",
+                [amount, a],
+            )
+            c.execute(
+                "UPDATE ledger_account SET credits_posted = credits_posted + %s WHERE id = %s",
+                [amount, b],
+            )
+            if full:
+                seq += 1
+                c.execute(
+                    "INSERT INTO audit_auditrecord (seq, occurred_at, actor_username, actor_role,"
+                    " action, object_type, object_id, changes, request_id, client_ip, prev_hash,"
+                    " hash) VALUES (%s, %s, 'bench', '', 'bench', '', '', '{}', '', '', %s, %s)",
+                    [seq, now, f"{seq - 1:064x}", f"{seq:064x}"],
+                )
+                c.execute("UPDATE audit_auditchainhead SET seq = %s WHERE id = 1", [seq])
+    return len(pairs) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a run under a minute")
+    parser.add_argument("--transfers", type=int, default=None)
+    parser.add_argument("--accounts", type=int, default=200)
+    args = parser.parse_args()
+    transfers = args.transfers or (1_000 if args.quick else 5_000)
+
+    django.setup()
+    from django.db import connection
+
+    from fundguard.ledger.checks import ledger_check
+
+    name = _scratch_database()
+    try:
+        actor, ids = _setup(args.accounts)
+        _service(actor, _pairs(ids, 50, seed=0), "warm")
+        service_rate = _service(actor, _pairs(ids, transfers, seed=1), "run")
+        raw_rate = _raw(_pairs(ids, transfers, seed=1), full=True, tag="full")
+        raw_min_rate = _raw(_pairs(ids, transfers, seed=2), full=False, tag="min")
+        problems = [p for p in ledger_check() if p.check != "totals_match_lines"]
+        print(f"database: {connection.vendor} ({name})")
+        print(f"transfers per run: {transfers}, accounts: {args.accounts}")
+        print(f"service entry_post: {service_rate:,.0f} transfers/s")
+        print(f"raw SQL, same rows: {raw_rate:,.0f} transfers/s")
+        print(f"raw SQL, entry + lines + totals only: {raw_min_rate:,.0f} transfers/s")
+        print(f"ratio service/raw: {service_rate / raw_rate:.2f}")
+        print(f"ratio service/raw minimal: {service_rate / raw_min_rate:.2f}")
+        if problems:
+            print("ledger check problems:", *problems, sep="\n  ")
+    finally:
+        _drop(name)
+
+
+def _drop(name: str) -> None:
+    from django.db import connection
+
+    connection.close()
+    if connection.vendor == "sqlite":
+        Path(name).unlink(missing_ok=True)
+        return
+    connection.creation.destroy_test_db(name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
