@@ -16,9 +16,13 @@ def main(argv: list[str] | None = None) -> None:
     if args[:1] == ["check"]:
         os.environ["FUNDGUARD_ENV"] = "production"
         args = ["check", "--deploy", "--fail-level", "WARNING", *args[1:]]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["fundguard", *args])
+    try:
+        execute_from_command_line(["fundguard", *args])
+    except ImproperlyConfigured as exc:  # e.g. a production secret missing from the environment
+        sys.exit(f"fundguard: configuration error: {exc}")
 
 
 if __name__ == "__main__":
