@@ -211,8 +211,9 @@ def _reasons(node: etree._Element | None) -> tuple[StatusReason, ...]:
     reasons = []
     for info in children(node, "StsRsnInf"):
         reason = StatusReason(
-            code=text_at(info, "Rsn", "Cd"),
-            proprietary_code=text_at(info, "Rsn", "Prtry"),
+            # "StsRsn" in pain.002.001.02, "Rsn" from .001.03 on.
+            code=text_at(info, "Rsn", "Cd") or text_at(info, "StsRsn", "Cd"),
+            proprietary_code=text_at(info, "Rsn", "Prtry") or text_at(info, "StsRsn", "Prtry"),
             additional_info=tuple(piece.text or "" for piece in children(info, "AddtlInf")),
             originator=text_at(info, "Orgtr", "Nm")
             or text_at(info, "Orgtr", "Id", "OrgId", "BICOrBEI")

@@ -293,3 +293,26 @@ def test_truncated_or_mutated_real_reports_are_read_or_refused(data: st.DataObje
         mutated[flip] = data.draw(st.integers(0, 255))
     with contextlib.suppress(Pain002UnreadableError):
         pain002_parse(bytes(mutated))
+
+
+def test_version_02_layout_with_transactions_under_the_report_is_read() -> None:
+    # given: the pain.002.001.02 layout (report element named after the message)
+    legacy = (
+        b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.02"><pain.002.001.02>'
+        b"<GrpHdr><MsgId>R-1</MsgId><CreDtTm>2009-01-02T10:00:00</CreDtTm></GrpHdr>"
+        b"<OrgnlGrpInfAndSts><OrgnlMsgId>M-1</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.02"
+        b"</OrgnlMsgNmId></OrgnlGrpInfAndSts>"
+        b"<TxInfAndSts><OrgnlEndToEndId>E-1</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+        b"<StsRsnInf><StsRsn><Cd>AC04</Cd></StsRsn></StsRsnInf></TxInfAndSts>"
+        b"</pain.002.001.02></Document>"
+    )
+
+    # when
+    report = pain002_parse(legacy)
+
+    # then
+    assert report.version == "pain.002.001.02"
+    assert report.original_message_id == "M-1"
+    assert report.status_of("E-1") == "RJCT"
+    assert report.payment_informations[0].original_payment_information_id is None
+    assert next(report.transactions()).reasons[0].code == "AC04"
