@@ -9,9 +9,10 @@ Two modes (``FUNDGUARD_ENV``):
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,36 @@ SECRET_KEY = (
     if IS_PRODUCTION
     else os.environ.get("SECRET_KEY") or _embedded_secret("secret_key")
 )
+
+
+def _embedded_key(name: str, with_id: bool) -> str:
+    """A 32-byte key (base64) kept in ``var/`` for the embedded mode, created on first use.
+
+    ``with_id`` writes it as a one-key ring ``k<date>:<base64>`` for FUNDGUARD_DATA_KEYS.
+    """
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / name
+    if not path.exists():
+        key = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+        stamp = datetime.now(UTC).strftime("k%Y%m%d")
+        path.write_text(f"{stamp}:{key}" if with_id else key)
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+# Personal data (docs/customers.md): master keys wrapping each customer's data key, newest
+# first; and the separate HMAC key of the blind indexes. Both required in production.
+FUNDGUARD_DATA_KEYS = (
+    _required("FUNDGUARD_DATA_KEYS")
+    if IS_PRODUCTION
+    else os.environ.get("FUNDGUARD_DATA_KEYS") or _embedded_key("data_keys", with_id=True)
+)
+FUNDGUARD_BLIND_INDEX_KEY = (
+    _required("FUNDGUARD_BLIND_INDEX_KEY")
+    if IS_PRODUCTION
+    else os.environ.get("FUNDGUARD_BLIND_INDEX_KEY")
+    or _embedded_key("blind_index_key", with_id=False)
+)
 DEBUG = os.environ.get("FUNDGUARD_DEBUG", "") == "1" and not IS_PRODUCTION
 ALLOWED_HOSTS = [
     h.strip()
@@ -76,6 +107,7 @@ INSTALLED_APPS = [
     "fundguard.core",
     "fundguard.audit",
     "fundguard.ledger",
+    "fundguard.customers",
     "fundguard.console",
 ]
 

@@ -58,16 +58,32 @@ LEDGER_WRITE = frozenset(
 )
 LEDGER_READ = frozenset({"ledger.view_ledger"})
 
+# Customers (docs/customers.md): everyone who handles customers reads them masked; operators
+# register them; risk officers review KYC, rate risk, approve another's override and alone
+# may reveal, export or erase personal data. Administrators hold none of these.
+CUSTOMERS_READ = frozenset({"customers.view_customers"})
+CUSTOMERS_WRITE = CUSTOMERS_READ | {"customers.manage_customers", "customers.import_customers"}
+CUSTOMERS_RISK = CUSTOMERS_READ | {
+    "customers.review_kyc",
+    "customers.rate_risk",
+    "customers.approve_risk_override",
+    "customers.reveal_personal_data",
+    "customers.export_personal_data",
+    "customers.erase_personal_data",
+}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.operator: LEDGER_WRITE,
-    Role.approver_l1: LEDGER_READ,
-    Role.approver_l2: LEDGER_READ,
-    Role.approver_l3: LEDGER_READ,
-    Role.risk_officer: LEDGER_READ,
-    Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"}) | LEDGER_READ,
+    Role.operator: LEDGER_WRITE | CUSTOMERS_WRITE,
+    Role.approver_l1: LEDGER_READ | CUSTOMERS_READ,
+    Role.approver_l2: LEDGER_READ | CUSTOMERS_READ,
+    Role.approver_l3: LEDGER_READ | CUSTOMERS_READ,
+    Role.risk_officer: LEDGER_READ | CUSTOMERS_RISK,
+    Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"})
+    | LEDGER_READ
+    | CUSTOMERS_READ,
     Role.admin: frozenset({"core.manage_users", "core.manage_settings"}),
     Role.customer: frozenset(),
-    Role.integration: LEDGER_WRITE,
+    Role.integration: LEDGER_WRITE | CUSTOMERS_WRITE,
 }
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CustomersConfig(AppConfig):
+    name = "fundguard.customers"
+    label = "customers"
+    verbose_name = "FundGuard customers"
+
+    def ready(self) -> None:
+        from fundguard.customers import errors  # noqa: F401  (registers the error codes)

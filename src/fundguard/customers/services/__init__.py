@@ -1,0 +1,60 @@
+"""Every write of the customers app. See each module; all are re-exported here."""
+
+from fundguard.customers.services.banking import (
+    bank_account_add,
+    bank_details_verify,
+    beneficiary_add,
+)
+from fundguard.customers.services.customers import (
+    CustomerInput,
+    beneficial_owner_add,
+    customer_create,
+    customer_input_clean,
+    customer_update,
+    identity_document_add,
+)
+from fundguard.customers.services.documents import document_check, document_upload
+from fundguard.customers.services.funds import funds_account_open
+from fundguard.customers.services.kyc import (
+    credit_profile_set,
+    customer_classify,
+    kyc_expire_due,
+    kyc_review_record,
+    risk_override_approve,
+    risk_override_propose,
+    risk_rating_compute,
+)
+from fundguard.customers.services.privacy import (
+    RotationReport,
+    customer_erase,
+    customer_field_reveal,
+    data_keys_rotate,
+    document_content_reveal,
+)
+
+__all__ = [
+    "CustomerInput",
+    "RotationReport",
+    "bank_account_add",
+    "bank_details_verify",
+    "beneficial_owner_add",
+    "beneficiary_add",
+    "credit_profile_set",
+    "customer_classify",
+    "customer_create",
+    "customer_erase",
+    "customer_field_reveal",
+    "customer_input_clean",
+    "customer_update",
+    "data_keys_rotate",
+    "document_check",
+    "document_content_reveal",
+    "document_upload",
+    "funds_account_open",
+    "identity_document_add",
+    "kyc_expire_due",
+    "kyc_review_record",
+    "risk_override_approve",
+    "risk_override_propose",
+    "risk_rating_compute",
+]
