@@ -29,7 +29,7 @@ import xmlschema
 from lxml import etree
 
 from fundguard.core.money import Money, format_amount
-from fundguard.formats.iso20022._xml import XmlUnreadableError, xml_parse
+from fundguard.formats.iso20022._xml import XmlUnreadableError, local_name, namespace_of, xml_parse
 
 Pain001Version = Literal["001.001.09", "001.001.03"]
 PAIN001_VERSIONS: tuple[Pain001Version, ...] = get_args(Pain001Version)
@@ -220,6 +220,8 @@ class CreditTransferBatch:
             seen.add(payment.end_to_end_id)
         # Exact: each amount is a decimal string with the currency's digits.
         total = sum((_decimal_amount(p.amount) for p in self.payments), Decimal(0))
+        if len(total.as_tuple().digits) > _AMOUNT_DIGITS_MAX:
+            raise Pain001InputError("payments", f"the control sum {total} has over 18 digits")
         object.__setattr__(self, "control_sum", total)
 
     @property
@@ -342,6 +344,13 @@ def pain001_validate(
     except XmlUnreadableError as error:
         raise Pain001SchemaError(schema_name, (SchemaViolation("/", str(error)),)) from error
     schema = _schema(schema_path.resolve())
+    namespace = namespace_of(root)
+    if namespace != schema.target_namespace:
+        reason = (
+            f"the document's namespace is “{namespace}”, not “{schema.target_namespace}”"
+            " (another message or another version)"
+        )
+        raise Pain001SchemaError(schema_name, (SchemaViolation(f"/{local_name(root)}", reason),))
     violations = tuple(
         _violation(error)
         for error in islice(schema.iter_errors(etree.ElementTree(root)), VIOLATIONS_MAX)

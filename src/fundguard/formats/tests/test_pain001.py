@@ -246,8 +246,20 @@ def test_broken_file_is_refused_with_the_violation_named(
 def test_file_of_the_other_version_is_refused() -> None:
     xml_bytes = pain001_render(_batch(), "001.001.03")
 
-    with pytest.raises(Pain001SchemaError, match="is not an element of the schema"):
+    with pytest.raises(Pain001SchemaError) as refused:
         pain001_validate(xml_bytes, "001.001.09")
+
+    (violation,) = refused.value.violations
+    assert violation.path == "/Document"
+    assert "pain.001.001.03" in violation.reason
+    assert "another message or another version" in violation.reason
+
+
+def test_control_sum_beyond_18_digits_is_refused_before_rendering() -> None:
+    big = Money(10**17, "CNY")  # 1,000,000,000,000,000.00 yuan: 18 digits, the most allowed
+    payments = tuple(CreditTransfer(f"E{i}", big, "N", Account(other_id="1")) for i in range(10))
+    with pytest.raises(Pain001InputError, match="control sum"):
+        _batch(*payments)
 
 
 def test_not_xml_is_refused_as_one_violation() -> None:
