@@ -147,14 +147,46 @@ def _raw(pairs: list[tuple[int, int, int]], *, full: bool, tag: str) -> float:
     return len(pairs) / (time.perf_counter() - start)
 
 
+def _hordak(pairs: list[tuple[int, int, int]], accounts_count: int) -> float:
+    """django-hordak (PostgreSQL/MySQL only) as a peer: ``Account.transfer_to`` per transfer."""
+    from django.db import transaction
+    from djmoney.money import Money
+    from hordak.models import Account as HordakAccount
+
+    accounts = [
+        HordakAccount.objects.create(
+            name=f"C{i}", code=f"{i:05d}", type=HordakAccount.TYPES.liability, currencies=["CNY"]
+        )
+        for i in range(accounts_count)
+    ]
+    by_index = {i: a for i, a in enumerate(accounts)}
+    start = time.perf_counter()
+    for a, b, amount in pairs:
+        with transaction.atomic():
+            by_index[a % accounts_count].transfer_to(
+                by_index[b % accounts_count], Money(amount / 100, "CNY"), description="bench"
+            )
+    return len(pairs) / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
     parser.add_argument("--transfers", type=int, default=None)
     parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument(
+        "--hordak",
+        metavar="PATH",
+        help="also time django-hordak, installed under PATH (pip install --target PATH ...)",
+    )
     args = parser.parse_args()
     transfers = args.transfers or (1_000 if args.quick else 5_000)
 
+    if args.hordak:
+        from django.conf import settings
+
+        sys.path.insert(0, args.hordak)
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "mptt", "djmoney", "hordak"]
     django.setup()
     from django.db import connection
 
@@ -167,6 +199,9 @@ def main() -> None:
         service_rate = _service(actor, _pairs(ids, transfers, seed=1), "run")
         raw_rate = _raw(_pairs(ids, transfers, seed=1), full=True, tag="full")
         raw_min_rate = _raw(_pairs(ids, transfers, seed=2), full=False, tag="min")
+        hordak_rate = (
+            _hordak(_pairs(ids, transfers, seed=3), args.accounts) if args.hordak else None
+        )
         problems = [p for p in ledger_check() if p.check != "totals_match_lines"]
         print(f"database: {connection.vendor} ({name})")
         print(f"transfers per run: {transfers}, accounts: {args.accounts}")
@@ -175,6 +210,9 @@ def main() -> None:
         print(f"raw SQL, entry + lines + totals only: {raw_min_rate:,.0f} transfers/s")
         print(f"ratio service/raw: {service_rate / raw_rate:.2f}")
         print(f"ratio service/raw minimal: {service_rate / raw_min_rate:.2f}")
+        if hordak_rate is not None:
+            print(f"django-hordak transfer_to: {hordak_rate:,.0f} transfers/s")
+            print(f"ratio service/hordak: {service_rate / hordak_rate:.2f}")
         if problems:
             print("ledger check problems:", *problems, sep="\n  ")
     finally:
