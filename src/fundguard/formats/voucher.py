@@ -33,7 +33,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from fundguard.core.money import amount_in_chinese_capitals, format_amount
+from fundguard.core.money import CAPITALS_MINOR_MAX, amount_in_chinese_capitals, format_amount
 
 LINES_MAX = 60
 """The most lines one voucher holds (printed :data:`ROWS_PER_PAGE` to a page)."""
@@ -140,6 +140,8 @@ class Voucher:
             )
         if self.total_debit_minor == 0:
             raise VoucherError("lines", "a voucher moves a positive amount")
+        if self.total_debit_minor > CAPITALS_MINOR_MAX:
+            raise VoucherError("lines", "the total is too large to write in capitals")
 
     @property
     def total_debit_minor(self) -> int:

@@ -8,6 +8,8 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from fundguard.core.money import Money
@@ -180,3 +182,38 @@ def test_batch_needs_a_digit_payer_account_and_at_least_one_payment() -> None:
     with pytest.raises(CnBankBatchError) as refused:
         IcbcBatch(payer_account="3602000109000012345", payer_name="公司", payments=())
     assert refused.value.field == "payments"
+
+
+_CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.text(_CJK, min_size=2, max_size=20),
+            st.text("0123456789", min_size=6, max_size=32),
+            st.integers(min_value=1, max_value=10**13),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_batch_reads_back_cell_for_cell(rows: list[tuple[str, str, int]]) -> None:
+    # given
+    batch = IcbcBatch(
+        payer_account="3602000109000012345",
+        payer_name="广州示例贸易有限公司",
+        payments=tuple(
+            _payment(payee_name=name, payee_account=account, amount=Money(fen, "CNY"))
+            for name, account, fen in rows
+        ),
+    )
+
+    # when
+    sheet = load_workbook(io.BytesIO(icbc_batch_render_xlsx(batch)))["批量支付"]
+
+    # then
+    read = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=2)]
+    assert [(r[7], r[6]) for r in read] == [(name, account) for name, account, _ in rows]
+    assert [Decimal(str(r[8])) for r in read] == [Decimal(fen) / 100 for _, _, fen in rows]

@@ -14,6 +14,7 @@ from lxml import etree
 from fundguard.core.money import Money, format_amount
 from fundguard.formats.iso20022.pain001 import (
     PAIN001_VERSIONS,
+    SCHEMA_DIR,
     Account,
     Agent,
     CreditTransfer,
@@ -395,3 +396,10 @@ def test_bank_example_with_a_broken_amount_is_refused() -> None:
     with pytest.raises(Pain001SchemaError) as refused:
         pain001_validate(etree.tostring(root), "001.001.03")
     assert any(v.path.endswith("/InstdAmt") for v in refused.value.violations)
+
+
+@pytest.mark.parametrize("version", PAIN001_VERSIONS)
+def test_shipped_schema_is_the_published_one(version: str) -> None:
+    published = corpus_path(f"pain/sepaxml-pypi/schemas/pain.{version}.xsd").read_bytes()
+
+    assert (SCHEMA_DIR / f"pain.{version}.xsd").read_bytes() == published

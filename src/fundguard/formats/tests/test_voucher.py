@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from fundguard.formats.voucher import (
@@ -186,3 +188,38 @@ def test_voucher_that_cannot_be_printed_is_refused_naming_the_field(
 def test_line_has_exactly_one_positive_side(debit: int, credit: int) -> None:
     with pytest.raises(VoucherError):
         VoucherLine("2241", "其他应付款", debit_minor=debit, credit_minor=credit)
+
+
+def test_total_too_large_for_capitals_is_refused() -> None:
+    lines = (
+        VoucherLine("2241", "其他应付款", debit_minor=10**18),
+        VoucherLine("1002", "银行存款", credit_minor=10**18),
+    )
+    with pytest.raises(VoucherError, match="capitals"):
+        _voucher(lines=lines)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=10**11), min_size=1, max_size=8),
+    is_copy=st.booleans(),
+)
+def test_any_balanced_voucher_prints_its_capitals_and_number(
+    amounts: list[int], is_copy: bool
+) -> None:
+    # given: one debit per amount, one credit for the total
+    debits = tuple(
+        VoucherLine(f"2241.{i:02d}", "其他应付款—客户资金", debit_minor=amount)
+        for i, amount in enumerate(amounts)
+    )
+    lines = (*debits, VoucherLine("1002.01", "银行存款", credit_minor=sum(amounts)))
+    voucher = _voucher(lines=lines, is_copy=is_copy, number=len(amounts))
+
+    # when
+    pages = _pdf_text(voucher_render_pdf(voucher))
+
+    # then
+    last = pages[-1].replace(" ", "")
+    assert voucher.amount_in_capitals in last
+    assert all(voucher.number_text in page.replace(" ", "") for page in pages)
+    assert all(("副本" in page) is is_copy for page in pages)
