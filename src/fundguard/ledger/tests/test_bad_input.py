@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from fundguard.core.errors import DomainError
 from fundguard.core.money import parse_amount
@@ -19,6 +21,7 @@ from fundguard.ledger.services import (
     account_unfreeze,
     entry_post,
     entry_reverse,
+    hold_expire,
     hold_place,
     hold_post,
     hold_void,
@@ -278,3 +281,166 @@ def test_entries_and_lines_refuse_raw_sql(world, sql):
 def test_the_database_refuses_an_overdraft_written_around_the_service(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Account.objects.filter(pk=world["customer"].pk).update(debits_posted=10**9)
+
+
+# --- refusals before any lock ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "code", "field"),
+    [
+        (
+            lambda w: entry_post(actor=w["actor"], lines=[LineSpec(1, "debit", 1)] * 101),
+            "entry_has_too_many_lines",
+            "lines",
+        ),
+        (
+            lambda w: entry_post(
+                actor=w["actor"], lines=[LineSpec(1, "sideways", 1), LineSpec(2, "credit", 1)]
+            ),
+            "line_needs_one_side",
+            "lines[0]",
+        ),
+        (
+            lambda w: entry_post(
+                actor=w["actor"],
+                lines=[LineSpec(1, "debit", 10**16), LineSpec(2, "credit", 10**16)],
+            ),
+            "amount_too_large",
+            "lines[0].debit",
+        ),
+        (
+            lambda w: entry_post(
+                actor=w["actor"],
+                lines=[LineSpec(1, "debit", 1), LineSpec(2, "credit", 1)],
+                memo="x" * 501,
+            ),
+            "invalid_input",
+            "memo",
+        ),
+        (
+            lambda w: account_open(
+                actor=w["actor"], code=" ", name="x", kind="asset", currency="CNY"
+            ),
+            "invalid_input",
+            "code",
+        ),
+        (
+            lambda w: account_open(
+                actor=w["actor"], code="N1", name="", kind="asset", currency="CNY"
+            ),
+            "invalid_input",
+            "name",
+        ),
+        (
+            lambda w: account_open(
+                actor=w["actor"], code="N1", name="x", kind="cash", currency="CNY"
+            ),
+            "account_kind_unknown",
+            "kind",
+        ),
+        (
+            lambda w: hold_place(
+                actor=w["actor"],
+                debit_account_id=w["customer"].pk,
+                credit_account_id=w["other"].pk,
+                amount_minor=1,
+                memo="x" * 501,
+            ),
+            "invalid_input",
+            "memo",
+        ),
+        (
+            lambda w: hold_place(
+                actor=w["actor"],
+                debit_account_id=w["customer"].pk,
+                credit_account_id=w["other"].pk,
+                amount_minor=1,
+                expires_at=timezone.now() - timedelta(seconds=1),
+            ),
+            "hold_expiry_in_past",
+            "expires_at",
+        ),
+        (
+            lambda w: hold_expire(hold_id=w["hold"].pk),
+            "hold_not_due",
+            "hold",
+        ),
+        (
+            lambda w: hold_post(actor=w["actor"], hold_id=w["hold"].pk, amount_minor=0),
+            "amount_not_positive",
+            "amount",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_malformed_requests_are_refused_before_any_write(world, call, code, field):
+    before = snapshot()
+    with pytest.raises(DomainError) as refused:
+        call(world)
+    assert (refused.value.code, refused.value.field) == (code, field)
+    assert snapshot() == before
+
+
+def test_amounts_must_be_integers():
+    with pytest.raises(TypeError):
+        entry_post(actor=None, lines=[LineSpec(1, "debit", 1.5), LineSpec(2, "credit", 1)])  # type: ignore[arg-type]
+
+
+def test_posting_into_a_frozen_account_is_refused_but_voiding_is_not(world):
+    hold, actor = world["hold"], world["actor"]
+    account_freeze(actor=actor, account_id=world["other"].pk)
+    before = snapshot()
+    with pytest.raises(DomainError) as refused:
+        hold_post(actor=actor, hold_id=hold.pk)
+    assert refused.value.code == "account_frozen"
+    assert snapshot() == before
+    assert hold_void(actor=actor, hold_id=hold.pk).status == "voided"
+
+
+def test_replays_of_hold_requests_return_the_first_result(world):
+    actor, customer, other = world["actor"], world["customer"], world["other"]
+
+    def place():
+        return hold_place(
+            actor=actor,
+            debit_account_id=customer.pk,
+            credit_account_id=other.pk,
+            amount_minor=5,
+            idempotency_key="hp",
+        )
+
+    first = place()
+    assert place().pk == first.pk
+    posted = hold_post(actor=actor, hold_id=first.pk, idempotency_key="hpo")
+    assert hold_post(actor=actor, hold_id=first.pk, idempotency_key="hpo").pk == posted.pk
+    second = hold_place(
+        actor=actor, debit_account_id=customer.pk, credit_account_id=other.pk, amount_minor=5
+    )
+    voided = hold_void(actor=actor, hold_id=second.pk, idempotency_key="hv")
+    before = snapshot()
+    assert hold_void(actor=actor, hold_id=second.pk, idempotency_key="hv").pk == voided.pk
+    assert snapshot() == before
+
+
+def test_holds_expire_due_skips_a_hold_resolved_meanwhile(world, monkeypatch):
+    from fundguard.ledger import services
+
+    hold = hold_place(
+        actor=world["actor"],
+        debit_account_id=world["customer"].pk,
+        credit_account_id=world["other"].pk,
+        amount_minor=5,
+        now=timezone.now() - timedelta(hours=2),
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
+    original = services.hold_expire
+
+    def void_first(**kwargs):
+        hold_void(actor=world["actor"], hold_id=kwargs["hold_id"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "hold_expire", void_first)
+    assert services.holds_expire_due() == 0
+    hold.refresh_from_db()
+    assert hold.status == "voided"
