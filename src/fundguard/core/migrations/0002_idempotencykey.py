@@ -4,28 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdempotencyKey',
+            name="IdempotencyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('principal_id', models.BigIntegerField()),
-                ('key', models.CharField(max_length=200)),
-                ('scope', models.CharField(max_length=60)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('result_type', models.CharField(blank=True, max_length=80)),
-                ('result_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("principal_id", models.BigIntegerField()),
+                ("key", models.CharField(max_length=200)),
+                ("scope", models.CharField(max_length=60)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("result_type", models.CharField(blank=True, max_length=80)),
+                ("result_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'idempotency key',
-                'default_permissions': (),
-                'constraints': [models.UniqueConstraint(fields=('principal_id', 'key'), name='core_idempotencykey_principal_key_unique')],
+                "verbose_name": "idempotency key",
+                "default_permissions": (),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("principal_id", "key"),
+                        name="core_idempotencykey_principal_key_unique",
+                    )
+                ],
             },
         ),
     ]
