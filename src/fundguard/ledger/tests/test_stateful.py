@@ -345,8 +345,8 @@ def test_the_ledger_behaves_like_its_model(operator: User) -> None:
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(
-            max_examples=30,
-            stateful_step_count=40,
+            max_examples=20,
+            stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
