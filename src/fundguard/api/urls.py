@@ -9,6 +9,7 @@ from fundguard.api.auth import BearerToken
 from fundguard.api.errors import install_error_handlers
 from fundguard.audit.api import router as audit_router
 from fundguard.core.api import router as core_router
+from fundguard.customers.api import router as customers_router
 from fundguard.ledger.api import router as ledger_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("/audit", audit_router)
+api.add_router("/customers", customers_router)
 api.add_router("/ledger", ledger_router)
 
 urlpatterns = [path("api/v1/", api.urls)]

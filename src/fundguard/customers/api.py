@@ -74,6 +74,7 @@ from fundguard.ledger.models import Account
 router = Router(tags=["customers"])
 
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 1_000_000
 VIEW = "customers.view_customers"
 
 
@@ -240,7 +241,7 @@ def customer_search(request: HttpRequest, filters: Query[CustomerFilters]) -> di
         review_due=filters.review_due,
     )
     limit = max(1, min(filters.limit, MAX_PAGE_SIZE))
-    offset = max(0, filters.offset)
+    offset = min(max(0, filters.offset), MAX_OFFSET)
     page = customers.prefetch_related("identity_documents")[offset : offset + limit]
     return {"count": customers.count(), "results": [_customer_out(c) for c in page]}
 

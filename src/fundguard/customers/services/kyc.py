@@ -31,6 +31,8 @@ from fundguard.customers.services._common import check, customer_locked, next_re
 from fundguard.customers.services.customers import rating_write, risk_level_apply
 
 MAX_FINDINGS_CHARS = 5000
+MAX_ID = 2**63
+MAX_OVERDUE_COUNT = 1_000_000
 
 
 def kyc_review_record(
@@ -61,8 +63,13 @@ def kyc_review_record(
             and customer.created_by_id == actor.pk
         ):
             raise DomainError(CustomerError.kyc_reviewer_is_creator, field="outcome")
-        documents = list(CustomerDocument.objects.filter(customer=customer, pk__in=document_ids))
-        if len(documents) != len(set(document_ids)):
+        wanted = set(document_ids)
+        documents = list(
+            CustomerDocument.objects.filter(
+                customer=customer, pk__in=[i for i in wanted if 0 < i < MAX_ID]
+            )
+        )
+        if len(documents) != len(wanted):
             raise DomainError(CustomerError.customer_not_found, field="document_ids")
         before = {"kyc_status": customer.kyc_status, "next_review_on": customer.next_review_on}
         due = next_review_on(reviewed_on, customer.risk_level) if outcome == "verified" else None
@@ -271,7 +278,8 @@ def credit_profile_set(
         currency_exponent(limit_currency)
     else:
         limit_currency = ""
-    _nonneg(overdue_count, "overdue_count", optional=False)
+    if (_nonneg(overdue_count, "overdue_count", optional=False) or 0) > MAX_OVERDUE_COUNT:
+        raise invalid(CustomerError.credit_profile_invalid, "overdue_count")
     _nonneg(overdue_amount_minor, "overdue_amount", optional=False)
     reference = (external_report_reference or "").strip()
     if len(reference) > 100:
