@@ -7,4 +7,4 @@ class CustomersConfig(AppConfig):
     verbose_name = "FundGuard customers"
 
     def ready(self) -> None:
-        from fundguard.customers import errors  # noqa: F401  (registers the error codes)
+        from fundguard.customers import checks, errors  # noqa: F401  (registers codes, checks)
