@@ -29,7 +29,9 @@ def test_user_create_stores_one_normalised_username_and_audits_it():
 
     assert created.user.username == "alicesmith"
     assert user_get("ALICESMITH ").pk == created.user.pk
-    record = AuditRecord.objects.get(action="user.created", object_id=str(created.user.pk))
+    record = AuditRecord.objects.get(
+        action="user.created", object_type="auth.user", object_id=str(created.user.pk)
+    )
     assert record.actor_username == "system"
     assert record.changes == {"username": [None, "alicesmith"], "role": [None, "operator"]}
 
@@ -114,7 +116,9 @@ def test_an_admin_can_create_and_disable_users_and_is_named_in_the_audit(make_us
     created = user_create(actor=admin, username="dave", role="operator", password=TEST_PASSWORD)
     user_disable(actor=admin, user=created.user)
 
-    records = AuditRecord.objects.filter(object_id=str(created.user.pk)).order_by("seq")
+    records = AuditRecord.objects.filter(
+        object_type="auth.user", object_id=str(created.user.pk)
+    ).order_by("seq")
     assert [(r.action, r.actor_username, r.actor_role) for r in records] == [
         ("user.created", admin.username, "admin"),
         ("user.disabled", admin.username, "admin"),
