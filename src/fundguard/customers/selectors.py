@@ -193,7 +193,8 @@ def bank_details_view(row: BankAccount | Beneficiary) -> dict[str, Any]:
 
 def customer_view(customer: Customer) -> dict[str, Any]:
     """Every field a staff member may see without a reveal: personal values masked."""
-    primary = customer.identity_documents.filter(is_primary=True).first()
+    # Through .all() so that a list prefetching identity_documents runs no query per row.
+    primary = next((d for d in customer.identity_documents.all() if d.is_primary), None)
     return {
         "id": customer.pk,
         "kind": customer.kind,

@@ -6,6 +6,8 @@ import base64
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fundguard.audit.models import AuditRecord
 from fundguard.customers.models import Customer, IdentityDocument
@@ -325,3 +327,19 @@ def test_without_a_token_the_customers_api_is_a_401(client):
     assert _post(client, BASE, _person(), {}).status_code == 401
     assert Customer.objects.count() == 0
     assert IdentityDocument.objects.count() == 0
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client, operator_headers, auditor_headers):
+    for _ in range(3):
+        _post(client, BASE, _person(id_number=resident_id()), operator_headers)
+    client.get(BASE, headers=auditor_headers)  # warm the permission caches
+
+    with CaptureQueriesContext(connection) as three:
+        client.get(BASE, headers=auditor_headers)
+    for _ in range(5):
+        _post(client, BASE, _person(id_number=resident_id()), operator_headers)
+    with CaptureQueriesContext(connection) as eight:
+        response = client.get(BASE, headers=auditor_headers)
+
+    assert response.json()["count"] == 8
+    assert len(eight.captured_queries) == len(three.captured_queries) <= 8
