@@ -251,3 +251,10 @@ def test_phones_become_e164_and_invalid_ones_are_refused():
 def test_emails_are_checked_and_their_domain_lower_cased():
     assert email_clean("Zhang.San@Example.CN") == "Zhang.San@example.cn"
     assert _refusal(email_clean, "zhang@").code == "email_invalid"
+
+
+def test_a_region_created_after_the_birth_year_is_accepted():
+    # Pudong (310115) exists since 1992; the code is where the number was first issued.
+    number = resident_id("19800101", "310115", "123")
+
+    assert id_number_clean("cn_resident_id", number) == number
