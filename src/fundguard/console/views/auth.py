@@ -57,6 +57,9 @@ def signin(request: HttpRequest) -> HttpResponse:
                 return _finish(request, user)
             request.session[PENDING_USER_KEY] = user.pk
             return redirect("console:signin_code")
+        if user is not None:  # right password, but the role has no console (integration, customer)
+            credentials = {"username": user.username, "stage": "role"}
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         error = _generic_failure()
     return render(request, "console/signin.html", {"form": form, "error": error})
 
