@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 
 import pytest
 from django.db import connection
@@ -228,8 +229,9 @@ def test_a_document_upload_is_json_with_base64_content(client, operator_headers)
 
 
 def test_every_response_is_masked_for_a_role_without_reveal(
-    client, operator_headers, auditor_headers
+    client, operator_headers, auditor_headers, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     number = resident_id()
     iban = "GB29NWBK60161331926819"
     card = card_number()
@@ -279,6 +281,7 @@ def test_every_response_is_masked_for_a_role_without_reveal(
         text = response.content.decode()
         leaked = [s for s in secrets if s in text]
         assert leaked == [], (response.request["PATH_INFO"], leaked)
+    assert [s for s in secrets if s in caplog.text] == []  # nor in any log line
     detail = responses[7].json()
     assert detail["bank_accounts"][0]["account_number_masked"] == "****6819"
     assert detail["identity_documents"][1]["number_masked"] == "****5432"

@@ -229,3 +229,15 @@ def test_a_raw_database_dump_contains_none_of_1000_sentinel_values(operator):
     assert "SENTINEL-ADDRESS" not in dump
     leaked = [s for s in sentinels if s in dump or s.lstrip("+") in dump]
     assert leaked == []
+
+
+def test_keys_generate_prints_entries_the_settings_accept():
+    from fundguard.core import crypto
+
+    ring_entry, index_key = io.StringIO(), io.StringIO()
+    call_command("keys", "generate", "--id", "k2027", stdout=ring_entry)
+    call_command("keys", "generate", "--blind-index", stdout=index_key)
+
+    ring = crypto.key_ring_parse(f"{ring_entry.getvalue().strip()},{OLD_KEY}")
+    assert ring.active_id == "k2027"
+    assert len(crypto.blind_index_key_parse(index_key.getvalue())) == 32
