@@ -35,6 +35,12 @@ MAX_ID = 2**63
 MAX_OVERDUE_COUNT = 1_000_000
 
 
+def _require_person(actor: Any) -> None:
+    """Reviews and approvals are a named person's judgement: the system cannot give them."""
+    if actor is None:
+        raise DomainError(CoreError.permission_denied, field="actor")
+
+
 def kyc_review_record(
     *,
     actor: Any,
@@ -48,6 +54,7 @@ def kyc_review_record(
 
     Whoever registered the customer cannot verify them (four eyes).
     """
+    _require_person(actor)
     check(actor, "customers.review_kyc")
     if outcome not in KycOutcome.values:
         raise invalid(CustomerError.kyc_outcome_unknown, "outcome")
@@ -195,6 +202,7 @@ def risk_override_propose(*, actor: Any, customer_id: int, level: str, reason: s
 
 def risk_override_approve(*, actor: Any, rating_id: int) -> RiskRating:
     """A second person puts a proposed override in force."""
+    _require_person(actor)
     check(actor, "customers.approve_risk_override")
     with transaction.atomic(durable=True):
         rating = RiskRating.objects.select_for_update().filter(pk=rating_id).first()

@@ -457,3 +457,19 @@ def test_a_funds_account_left_unlinked_by_a_crash_is_adopted_not_duplicated(new_
     link = funds_account_open(actor=operator, customer_id=customer.pk, currency="USD")
 
     assert link.account_id == orphan.pk
+
+
+def test_the_system_cannot_review_kyc_or_approve_an_override(new_customer, risk_officer):
+    customer = new_customer()
+    rating = risk_override_propose(
+        actor=risk_officer, customer_id=customer.pk, level="high", reason="watchlist hit"
+    )
+    before = row_counts()
+
+    with pytest.raises(DomainError) as review:
+        kyc_review_record(actor=None, customer_id=customer.pk, outcome="verified")
+    with pytest.raises(DomainError) as approval:
+        risk_override_approve(actor=None, rating_id=rating.pk)
+
+    assert review.value.code == approval.value.code == "permission_denied"
+    assert row_counts() == before
