@@ -473,3 +473,20 @@ def test_the_system_cannot_review_kyc_or_approve_an_override(new_customer, risk_
 
     assert review.value.code == approval.value.code == "permission_denied"
     assert row_counts() == before
+
+
+def test_the_kyc_expiry_task_expires_overdue_customers(new_customer, risk_officer):
+    from fundguard.customers.tasks import kyc_expire_due as task
+
+    customer = new_customer()
+    kyc_review_record(
+        actor=risk_officer,
+        customer_id=customer.pk,
+        outcome="verified",
+        reviewed_on=date(2019, 5, 1),
+    )
+
+    assert task.call() == 1
+    customer.refresh_from_db()
+    assert customer.kyc_status == KycStatus.expired
+    assert _last_audit("customer.kyc_expired").object_id == str(customer.pk)
