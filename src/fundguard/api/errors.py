@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -59,3 +60,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return api.create_response(request, _body(err.code, err.message, "body"), status=422)
         code = CoreError.invalid_input if exc.status_code in (400, 422) else "http_error"
         return api.create_response(request, _body(code, str(exc), None), status=exc.status_code)
+
+
+@csrf_exempt  # the API authenticates by bearer token only; it never reads the session cookie
+def no_such_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """A path under /api/v1/ that no route matches: the JSON ``not_found``, not Django's HTML."""
+    err = DomainError(CoreError.not_found)
+    return JsonResponse(_body(err.code, err.message, None), status=404)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 from ninja import NinjaAPI, Swagger
 
 from fundguard.api.auth import BearerToken
-from fundguard.api.errors import install_error_handlers
+from fundguard.api.errors import install_error_handlers, no_such_endpoint
 from fundguard.audit.api import router as audit_router
 from fundguard.core.api import router as core_router
 from fundguard.customers.api import router as customers_router
@@ -28,4 +28,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/ledger", ledger_router)
 
-urlpatterns = [path("api/v1/", api.urls)]
+urlpatterns = [
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)$", no_such_endpoint),  # after every route; any character
+]
