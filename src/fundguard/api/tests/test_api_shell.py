@@ -117,10 +117,27 @@ def test_a_body_of_the_wrong_shape_is_a_422_naming_the_field(client, make_user, 
     assert response.json()["field"] == "currency"
 
 
-def test_an_unknown_api_path_is_a_json_404(client, make_user, bearer):
-    response = client.get("/api/v1/no-such-thing", headers=bearer(make_user("auditor")))
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/no-such-thing", "/api/v1/ledger/accounts/1/2/3", "/api/v1/me/extra", "/api/v1/a%0Ab"],
+)
+@pytest.mark.parametrize("with_token", [True, False])
+def test_an_unknown_api_path_is_a_json_404(make_user, bearer, path, with_token):
+    client = Client(enforce_csrf_checks=True)
+    headers = bearer(make_user("auditor")) if with_token else {}
 
-    assert response.status_code == 404
+    responses = [client.get(path, headers=headers), client.post(path, headers=headers)]
+
+    for response in responses:
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert _is_error_body(response.json(), "not_found")
+
+
+def test_an_unsupported_method_on_a_known_path_is_still_a_405(client, make_user, bearer):
+    response = client.delete(ME, headers=bearer(make_user("auditor")))
+
+    assert response.status_code == 405
 
 
 def test_every_request_gets_a_request_id_that_reaches_the_audit_trail(client, make_user, bearer):
