@@ -39,7 +39,7 @@ def _append_many(worker: int, barrier: Any, errors: Any) -> None:
         connections.close_all()
 
 
-def _run_workers(processes: int) -> list[str]:
+def _run_workers(processes: int, *, verify_meanwhile: list[str] | None = None) -> list[str]:
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(processes)
     errors = context.Queue()
@@ -49,6 +49,10 @@ def _run_workers(processes: int) -> list[str]:
     ]
     for worker in workers:
         worker.start()
+    if verify_meanwhile is not None:  # the auditor verifies while the others append
+        while any(w.is_alive() for w in workers):
+            _, problem = audit_chain_verify()
+            verify_meanwhile.append(str(problem) if problem else "")
     for worker in workers:
         worker.join(JOIN_TIMEOUT_SECONDS)
     found = []
@@ -113,3 +117,18 @@ def test_concurrent_appends_on_sqlite_queue_up_into_one_linear_chain():
 
     assert errors == []
     _assert_one_linear_chain(3, interleaved=False)  # SQLite's busy wait lets one win in runs
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_verifying_while_others_append_raises_no_false_alarm(settings):
+    settings.AUDIT_CHECKPOINT_INTERVAL = 3
+    verdicts: list[str] = []
+
+    errors = _run_workers(PROCESSES, verify_meanwhile=verdicts)
+
+    assert errors == []
+    assert verdicts, "the workers finished before one verification ran"
+    assert [v for v in verdicts if v] == []
+    _assert_one_linear_chain(PROCESSES, interleaved=True)

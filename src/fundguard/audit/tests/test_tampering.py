@@ -269,3 +269,43 @@ def test_the_fundguard_command_exits_non_zero_naming_the_first_bad_record(settin
 
     assert broken.returncode != 0
     assert f"record #{last.seq - 3}: edited" in broken.stderr
+
+
+def test_records_appended_while_verifying_are_not_a_false_alarm(chain, monkeypatch):
+    from fundguard.audit import selectors
+
+    reading = selectors._links
+
+    def append_then_read(*args, **kwargs):
+        # Someone signs in between the verifier reading the chain head and reading the records.
+        with transaction.atomic():
+            audit_record(actor=None, action="test.appended_during_verify")
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "_links", append_then_read)
+
+    assert _verify_problem() is None
+
+
+def test_a_forged_record_far_beyond_the_head_is_named_by_its_own_number(chain):
+    last = _row(chain[-1])
+
+    _forge(last.seq + 5, last.hash).save(force_insert=True)
+
+    _assert_first_bad(last.seq + 5, "inserted")
+
+
+def test_a_checkpoint_appended_while_verifying_is_not_a_false_alarm(chain, monkeypatch, settings):
+    from fundguard.audit import selectors
+
+    settings.AUDIT_CHECKPOINT_INTERVAL = 1  # the next append also writes a checkpoint
+    reading = selectors._links
+
+    def append_then_read(*args, **kwargs):
+        with transaction.atomic():
+            audit_record(actor=None, action="test.appended_during_verify")
+        return reading(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "_links", append_then_read)
+
+    assert _verify_problem() is None
