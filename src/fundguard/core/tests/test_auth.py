@@ -357,3 +357,25 @@ def test_sign_out_ends_the_session(client, make_user):
 
     assert not _reaches_dashboard(client)
     assert _audit("auth.signed_out", actor_username=user.username)
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/audit/", "/audit/"),
+        ("https://evil.example/phish", "/"),
+        ("//evil.example/phish", "/"),
+        ("", "/"),
+    ],
+    ids=["own_page", "other_site", "scheme_relative", "none"],
+)
+def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(
+    client, make_user, next_url, lands_on
+):
+    user = make_user("auditor")
+    client.get("/signin/", {"next": next_url})
+
+    response = _password_step(client, user.username)
+
+    assert response.status_code == 302
+    assert response.url == lands_on
