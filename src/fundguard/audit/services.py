@@ -19,8 +19,13 @@ SYSTEM_ACTOR = "system"
 
 
 def _json_safe(changes: dict[str, Any]) -> dict[str, Any]:
-    """Store exactly what is hashed: Decimals, dates and UUIDs become strings first."""
-    return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
+    """Store exactly what is hashed: Decimals, dates, UUIDs and floats become strings first.
+
+    Floats because PostgreSQL's jsonb does not give them back as written (1e16 comes back as
+    the integer 10000000000000000, -0.0 as 0), which would break the record's hash.
+    """
+    text = json.dumps(changes, cls=DjangoJSONEncoder)
+    return json.loads(text, parse_float=str, parse_constant=str)  # type: ignore[no-any-return]
 
 
 def audit_chain_head_ensure() -> None:
