@@ -309,3 +309,16 @@ def test_a_checkpoint_appended_while_verifying_is_not_a_false_alarm(chain, monke
     monkeypatch.setattr(selectors, "_links", append_then_read)
 
     assert _verify_problem() is None
+
+
+@pytest.mark.parametrize(
+    "value", [1e16, 1.5e300, -0.0, 0.1 + 0.2, float("nan"), 10**30, "1e16"], ids=repr
+)
+def test_values_the_database_rewrites_never_cause_a_false_alarm(db, value):
+    # PostgreSQL's jsonb gives 1e16 back as 10000000000000000 and -0.0 as 0.
+    with transaction.atomic():
+        record = audit_record(actor=None, action="test.values", changes={"v": [None, value]})
+
+    assert _verify_problem() is None
+    stored = AuditRecord.objects.get(pk=record.pk).changes["v"][1]
+    assert stored == (json.dumps(value) if isinstance(value, float) else value)
