@@ -10,6 +10,7 @@ from ninja import Router
 from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.money import format_amount, parse_amount
 from fundguard.core.permissions import require_permission
+from fundguard.core.schemas import ObjectId
 from fundguard.ledger import selectors, services
 from fundguard.ledger.errors import LedgerError
 from fundguard.ledger.schemas import (
@@ -73,7 +74,7 @@ def account_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/accounts/{account_id}", response={200: AccountOut, **ERRORS}, summary="An account")
-def account_get(request: HttpRequest, account_id: int) -> dict[str, Any]:
+def account_get(request: HttpRequest, account_id: ObjectId) -> dict[str, Any]:
     require_permission(request.user, "ledger.view_ledger")
     return account_out(selectors.account_get(account_id))
 
@@ -111,7 +112,7 @@ def entry_post(request: HttpRequest, payload: EntryIn) -> tuple[int, dict[str, A
 
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ERRORS}, summary="An entry")
-def entry_get(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+def entry_get(request: HttpRequest, entry_id: ObjectId) -> dict[str, Any]:
     require_permission(request.user, "ledger.view_ledger")
     return _entry(entry_id)
 
@@ -122,7 +123,7 @@ def entry_get(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     summary="Reverse an entry",
 )
 def entry_reverse(
-    request: HttpRequest, entry_id: int, payload: ReverseIn | None = None
+    request: HttpRequest, entry_id: ObjectId, payload: ReverseIn | None = None
 ) -> tuple[int, dict[str, Any]]:
     require_permission(request.user, "ledger.post_entries")
     key = _idempotency_key(request)
@@ -157,7 +158,7 @@ def hold_place(request: HttpRequest, payload: HoldIn) -> tuple[int, dict[str, An
 
 
 @router.get("/holds/{hold_id}", response={200: HoldOut, **ERRORS}, summary="A hold")
-def hold_get(request: HttpRequest, hold_id: int) -> dict[str, Any]:
+def hold_get(request: HttpRequest, hold_id: ObjectId) -> dict[str, Any]:
     require_permission(request.user, "ledger.view_ledger")
     return hold_out(selectors.hold_get(hold_id))
 
@@ -166,7 +167,7 @@ def hold_get(request: HttpRequest, hold_id: int) -> dict[str, Any]:
     "/holds/{hold_id}/post", response={200: HoldOut, **WRITE_ERRORS}, summary="Post a hold"
 )
 def hold_post(
-    request: HttpRequest, hold_id: int, payload: HoldPostIn | None = None
+    request: HttpRequest, hold_id: ObjectId, payload: HoldPostIn | None = None
 ) -> dict[str, Any]:
     require_permission(request.user, "ledger.manage_holds")
     key = _idempotency_key(request)
@@ -182,7 +183,7 @@ def hold_post(
 @router.post(
     "/holds/{hold_id}/void", response={200: HoldOut, **WRITE_ERRORS}, summary="Void a hold"
 )
-def hold_void(request: HttpRequest, hold_id: int) -> dict[str, Any]:
+def hold_void(request: HttpRequest, hold_id: ObjectId) -> dict[str, Any]:
     require_permission(request.user, "ledger.manage_holds")
     key = _idempotency_key(request)
     return hold_out(services.hold_void(actor=request.user, hold_id=hold_id, idempotency_key=key))

@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from fundguard.core.money import format_amount
+from fundguard.core.schemas import ObjectId
 from fundguard.ledger.models import Account, EntryLine, Hold, JournalEntry
 
 
@@ -37,7 +38,7 @@ class AccountOut(Schema):
 
 
 class LineIn(Schema):
-    account: int
+    account: ObjectId
     debit: str | None = None
     credit: str | None = None
     currency: str | None = None
@@ -72,8 +73,8 @@ class ReverseIn(Schema):
 
 
 class HoldIn(Schema):
-    debit_account: int
-    credit_account: int
+    debit_account: ObjectId
+    credit_account: ObjectId
     amount: str
     currency: str | None = None
     memo: str = Field(default="", max_length=500)
