@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fundguard.audit.permission_events import permission_denied_record
 from fundguard.audit.services import audit_record
 from fundguard.core.auth import normalize_username
 from fundguard.core.errors import CoreError, DomainError
@@ -22,7 +23,7 @@ from fundguard.core.models import ApiToken
 from fundguard.core.permissions import require_permission
 from fundguard.core.roles import OTP_REQUIRED_ROLES, Role, role_of
 
-TOKEN_PREFIX_LENGTH = 8
+TOKEN_PREFIX_LENGTH = 16  # hex characters: 64 bits, so prefixes do not collide
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,15 @@ def _digest(secret: str) -> str:
 
 
 def token_create(*, actor: User | None, user: User) -> tuple[ApiToken, str]:
-    """Issue a token; the plain text is returned once and never stored."""
-    if actor is not None:
-        require_permission(actor, "core.manage_users")
+    """Issue a token; the plain text is returned once and never stored.
+
+    Only the holder may issue their own token (or the server operator at the CLI, actor None):
+    whoever sees the plain text can act as the holder, so an administrator issuing tokens for
+    others could move money through an integration user.
+    """
+    if actor is not None and actor.pk != user.pk:
+        permission_denied_record(actor=actor, attempted="core.token_for_another_user")
+        raise DomainError(CoreError.permission_denied, field="username")
     prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
     secret = secrets.token_urlsafe(32)
     plain = f"fg_{prefix}_{secret}"

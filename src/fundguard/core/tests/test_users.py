@@ -107,7 +107,35 @@ def test_staff_without_manage_users_cannot_create_or_disable_users_and_the_denia
         action="auth.permission_denied", actor_username=actor.username
     )
     assert denials.count() == 3
-    assert set(denials.values_list("object_id", flat=True)) == {"core.manage_users"}
+    assert set(denials.values_list("object_id", flat=True)) == {
+        "core.manage_users",
+        "core.token_for_another_user",
+    }
+
+
+def test_even_an_administrator_cannot_issue_a_token_for_another_user(make_user):
+    admin = make_user("admin")
+    integration = make_user("integration", password=None)
+
+    with pytest.raises(DomainError) as refused:
+        token_create(actor=admin, user=integration)
+
+    assert refused.value.code == "permission_denied"
+    assert not ApiToken.objects.filter(user=integration).exists()
+    assert AuditRecord.objects.filter(
+        action="auth.permission_denied",
+        actor_username=admin.username,
+        object_id="core.token_for_another_user",
+    ).exists()
+
+
+def test_a_user_may_issue_their_own_token(make_user):
+    operator = make_user("operator")
+
+    token, plain = token_create(actor=operator, user=operator)
+
+    assert token.user == operator
+    assert token_authenticate(plain) == operator
 
 
 def test_an_admin_can_create_and_disable_users_and_is_named_in_the_audit(make_user):
