@@ -4,5 +4,6 @@ urlpatterns = [
     path("", include("fundguard.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("fundguard.ledger.urls")),
+    path("customers/", include("fundguard.customers.urls")),
     path("", include("fundguard.console.urls")),
 ]

@@ -25,6 +25,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Audit trail"), "console:audit_list", "audit.view_audit_trail"),
     NavItem(_("Accounts"), "ledger:account_list", "ledger.view_ledger"),
     NavItem(_("Trial balance"), "ledger:trial_balance", "ledger.view_ledger"),
+    NavItem(_("Customers"), "customers:customer_list", "customers.view_customers"),
+    NavItem(_("Customer follow-up"), "customers:followup", "customers.view_customers"),
 ]
 
 

@@ -33,4 +33,11 @@ def dashboard_figures(user: Any) -> list[Figure]:
                 recent.filter(action="auth.signin_failed").count(),
             ),
         ]
+    if user.has_perm("customers.view_customers"):
+        from fundguard.customers.selectors import documents_expiring, kyc_reviews_overdue
+
+        figures += [
+            Figure(_("Customer documents expiring"), len(documents_expiring())),
+            Figure(_("KYC reviews overdue"), kyc_reviews_overdue().count()),
+        ]
     return figures

@@ -14,7 +14,9 @@ from fundguard.customers.services.customers import (
     identity_document_add,
 )
 from fundguard.customers.services.documents import document_check, document_upload
+from fundguard.customers.services.exports import customer_data_export
 from fundguard.customers.services.funds import funds_account_open
+from fundguard.customers.services.imports import ImportResult, customers_import
 from fundguard.customers.services.kyc import (
     credit_profile_set,
     customer_classify,
@@ -34,6 +36,7 @@ from fundguard.customers.services.privacy import (
 
 __all__ = [
     "CustomerInput",
+    "ImportResult",
     "RotationReport",
     "bank_account_add",
     "bank_details_verify",
@@ -42,10 +45,12 @@ __all__ = [
     "credit_profile_set",
     "customer_classify",
     "customer_create",
+    "customer_data_export",
     "customer_erase",
     "customer_field_reveal",
     "customer_input_clean",
     "customer_update",
+    "customers_import",
     "data_keys_rotate",
     "document_check",
     "document_content_reveal",

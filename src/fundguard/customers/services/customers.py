@@ -290,6 +290,67 @@ def _audit_view(clean: CustomerInput) -> dict[str, list[Any]]:
     }
 
 
+def customer_insert(*, actor: Any, clean: CustomerInput, via: str = "") -> Customer:
+    """Store one validated customer inside the caller's transaction (create and import).
+
+    Refused with ``id_number_taken`` when another customer holds the number; the caller
+    checked the permission and opened the transaction. ``via`` names a bulk source (an
+    import) in the audit record.
+    """
+    index = index_of(clean.id_number, ID_INDEX_PURPOSE)
+    if _id_taken(clean.id_type, index):
+        raise invalid(CustomerError.id_number_taken, "id_number", id_type=clean.id_type)
+    customer = Customer.objects.create(
+        kind=clean.kind,
+        name=clean.name,
+        name_latin=clean.name_latin,
+        gender=clean.gender,
+        nationality=clean.nationality,
+        country=clean.country,
+        occupation=clean.occupation,
+        industry=clean.industry,
+        is_pep=clean.is_pep,
+        expected_monthly_volume_minor=clean.expected_monthly_volume_minor,
+        expected_volume_currency=clean.expected_volume_currency,
+        purposes=clean.purposes,
+        source_of_funds=clean.source_of_funds,
+        legal_representative_name=clean.legal_representative_name,
+        legal_representative_id_type=clean.legal_representative_id_type,
+        created_by=actor,
+    )
+    vault = vault_create(customer)
+    _seal_personal(
+        customer,
+        vault,
+        {"phone": clean.phone, "email": clean.email, "address": clean.address},
+    )
+    if clean.legal_representative_id_number:
+        customer.legal_representative_id_sealed = vault.seal(
+            Customer, "legal_representative_id", clean.legal_representative_id_number
+        )
+        customer.legal_representative_id_last4 = last4(clean.legal_representative_id_number)
+    IdentityDocument.objects.create(
+        customer=customer,
+        id_type=clean.id_type,
+        number_sealed=vault.seal(IdentityDocument, "number", clean.id_number),
+        number_index=index,
+        number_last4=last4(clean.id_number),
+        issuing_country=clean.country if clean.id_type.startswith("cn_") else "",
+        is_primary=True,
+    )
+    rating = rating_write(customer=customer, actor=actor)
+    customer.risk_level = rating.level_in_force
+    if customer.risk_level == "high":
+        customer.category = "high_risk"
+    customer.save()
+    changes = _audit_view(clean)
+    changes["risk_level"] = [None, customer.risk_level]
+    if via:
+        changes["via"] = [None, via]
+    audit_record(actor=actor, action="customer.created", target=customer, changes=changes)
+    return customer
+
+
 def customer_create(*, actor: Any, **fields: Any) -> Customer:
     """Register a customer with their primary identity document, data key and first rating.
 
@@ -301,54 +362,7 @@ def customer_create(*, actor: Any, **fields: Any) -> Customer:
     index = index_of(clean.id_number, ID_INDEX_PURPOSE)
     try:
         with transaction.atomic(durable=True):
-            if _id_taken(clean.id_type, index):
-                raise invalid(CustomerError.id_number_taken, "id_number", id_type=clean.id_type)
-            customer = Customer.objects.create(
-                kind=clean.kind,
-                name=clean.name,
-                name_latin=clean.name_latin,
-                gender=clean.gender,
-                nationality=clean.nationality,
-                country=clean.country,
-                occupation=clean.occupation,
-                industry=clean.industry,
-                is_pep=clean.is_pep,
-                expected_monthly_volume_minor=clean.expected_monthly_volume_minor,
-                expected_volume_currency=clean.expected_volume_currency,
-                purposes=clean.purposes,
-                source_of_funds=clean.source_of_funds,
-                legal_representative_name=clean.legal_representative_name,
-                legal_representative_id_type=clean.legal_representative_id_type,
-                created_by=actor,
-            )
-            vault = vault_create(customer)
-            _seal_personal(
-                customer,
-                vault,
-                {"phone": clean.phone, "email": clean.email, "address": clean.address},
-            )
-            if clean.legal_representative_id_number:
-                customer.legal_representative_id_sealed = vault.seal(
-                    Customer, "legal_representative_id", clean.legal_representative_id_number
-                )
-                customer.legal_representative_id_last4 = last4(clean.legal_representative_id_number)
-            IdentityDocument.objects.create(
-                customer=customer,
-                id_type=clean.id_type,
-                number_sealed=vault.seal(IdentityDocument, "number", clean.id_number),
-                number_index=index,
-                number_last4=last4(clean.id_number),
-                issuing_country=clean.country if clean.id_type.startswith("cn_") else "",
-                is_primary=True,
-            )
-            rating = rating_write(customer=customer, actor=actor)
-            customer.risk_level = rating.level_in_force
-            if customer.risk_level == "high":
-                customer.category = "high_risk"
-            customer.save()
-            changes = _audit_view(clean)
-            changes["risk_level"] = [None, customer.risk_level]
-            audit_record(actor=actor, action="customer.created", target=customer, changes=changes)
+            customer = customer_insert(actor=actor, clean=clean)
     except IntegrityError:
         if _id_taken(clean.id_type, index):
             raise invalid(

@@ -1,0 +1,247 @@
+"""Reading a customers file (CSV or XLSX) into rows, and checking every row without writing.
+
+``rows_read`` parses the file; ``rows_check`` validates each row with the services' own
+``customer_input_clean`` and lists every bad row (row number as the user sees it in the file,
+field, reason). The import itself is the service ``customers_import``: it refuses a file that is
+not clean, so the dry run and the real import cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from fundguard.core.errors import CoreError, DomainError
+from fundguard.core.money import parse_amount
+from fundguard.customers.models import IdentityDocument
+from fundguard.customers.services.customers import CustomerInput, customer_input_clean
+from fundguard.customers.vault import index_of
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_CELL_CHARS = 1000
+REQUIRED_COLUMNS = ("kind", "name", "id_type", "id_number", "country")
+OPTIONAL_COLUMNS = (
+    "name_latin",
+    "gender",
+    "nationality",
+    "phone",
+    "email",
+    "address",
+    "occupation",
+    "industry",
+    "is_pep",
+    "expected_monthly_volume",
+    "expected_volume_currency",
+    "purposes",
+    "source_of_funds",
+    "legal_representative_name",
+    "legal_representative_id_type",
+    "legal_representative_id_number",
+)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是", "x"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
+HEADER_ROW = 1
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (type, size, encoding, header, too many rows)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as numbered in the file: the header is row 1
+    field: str
+    reason: str
+
+
+@dataclass
+class ImportCheck:
+    """The dry run's result: every problem, and the rows ready to store when there are none."""
+
+    rows_total: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    clean_rows: list[CustomerInput] = field(default_factory=list)
+
+    @property
+    def is_clean(self) -> bool:
+        return self.rows_total > 0 and not self.problems
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise ImportFileError(_("A cell is longer than %(n)s characters.") % {"n": MAX_CELL_CHARS})
+    return text
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB 18030 (what Excel in China saves)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file is neither UTF-8 nor GB 18030 text."))
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    rows: list[list[str]] = []
+    for row in reader:
+        rows.append([_cell(c) for c in row])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    return rows
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows: list[list[str]] = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell(c) for c in values])
+            if len(rows) > MAX_ROWS + 1:
+                break
+    finally:
+        book.close()
+    return rows
+
+
+def rows_read(*, filename: str, content: bytes) -> list[dict[str, str]]:
+    """The data rows as {column: text}; blank lines are skipped but keep their numbers."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(_("The file is larger than %(n)s bytes.") % {"n": MAX_FILE_BYTES})
+    name = filename.lower()
+    if name.endswith(".csv"):
+        grid = _csv_rows(content)
+    elif name.endswith(".xlsx"):
+        grid = _xlsx_rows(content)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if not grid:
+        raise ImportFileError(_("The file is empty."))
+    if len(grid) > MAX_ROWS + 1:
+        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
+    header = [h.strip().lower() for h in grid[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if missing or unknown:
+        raise ImportFileError(
+            _("Header row: missing columns %(missing)s; unknown columns %(unknown)s.")
+            % {"missing": ", ".join(missing) or "-", "unknown": ", ".join(unknown) or "-"}
+        )
+    rows: list[dict[str, str]] = []
+    for number, values in enumerate(grid[1:], start=HEADER_ROW + 1):
+        if not any(values):
+            continue
+        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
+        row["__row__"] = str(number)
+        rows.append(row)
+    return rows
+
+
+def _bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise DomainError(CoreError.invalid_input, field="is_pep")
+
+
+def row_clean(row: dict[str, str]) -> CustomerInput:
+    """One row through the same validation as the API and the console form."""
+    fields: dict[str, Any] = {c: row.get(c, "") for c in COLUMNS if c in row}
+    volume = fields.pop("expected_monthly_volume", "")
+    currency = fields.get("expected_volume_currency", "").upper()
+    if volume:
+        try:
+            amount = parse_amount(volume.replace(",", ""), currency)
+        except DomainError as exc:
+            raise DomainError(
+                CoreError.invalid_input, field="expected_monthly_volume", message=exc.message
+            ) from None
+        if amount < 0:
+            raise DomainError(CoreError.invalid_input, field="expected_monthly_volume")
+        fields["expected_monthly_volume_minor"] = amount
+    else:
+        fields.pop("expected_volume_currency", None)
+    fields["expected_volume_currency"] = currency if volume else ""
+    fields["is_pep"] = _bool(fields.get("is_pep", ""))
+    purposes = fields.pop("purposes", "")
+    fields["purposes"] = [p for p in purposes.replace("\uff1b", ";").split(";") if p.strip()]
+    return customer_input_clean(
+        kind=fields.pop("kind", ""),
+        name=fields.pop("name", ""),
+        id_type=fields.pop("id_type", ""),
+        id_number=fields.pop("id_number", ""),
+        country=fields.pop("country", "").upper(),
+        **fields,
+    )
+
+
+def rows_check(rows: list[dict[str, str]]) -> ImportCheck:
+    """Validate every row; duplicates within the file and numbers already on file count too.
+
+    Reads the database (the blind index) but writes nothing.
+    """
+    result = ImportCheck(rows_total=len(rows))
+    seen: dict[tuple[str, str], int] = {}
+    indexed: list[tuple[int, CustomerInput, str]] = []
+    for row in rows:
+        number = int(row["__row__"])
+        try:
+            clean = row_clean(row)
+        except DomainError as exc:
+            result.problems.append(RowProblem(number, exc.field or "", exc.message))
+            continue
+        key = (clean.id_type, clean.id_number)
+        if key in seen:
+            result.problems.append(
+                RowProblem(
+                    number,
+                    "id_number",
+                    _("the same number as row %(row)s of this file") % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = number
+        indexed.append((number, clean, index_of(clean.id_number, "id_number")))
+    taken = set(
+        IdentityDocument.objects.filter(
+            number_index__in=[index for _n, _c, index in indexed]
+        ).values_list("id_type", "number_index")
+    )
+    for number, clean, index in indexed:
+        if (clean.id_type, index) in taken:
+            result.problems.append(
+                RowProblem(number, "id_number", _("another customer already holds this number"))
+            )
+        else:
+            result.clean_rows.append(clean)
+    result.problems.sort(key=lambda p: p.row)
+    if result.problems:
+        result.clean_rows = []
+    return result

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from fundguard.customers.views import customers, imports, records
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", customers.customer_list_page, name="customer_list"),
+    path(
+        "export.<str:file_format>",
+        customers.customer_list_export,
+        name="customer_list_export",
+    ),
+    path("new/", customers.customer_new, name="customer_new"),
+    path("import/", imports.customer_import, name="customer_import"),
+    path("follow-up/", customers.followup, name="followup"),
+    path("<int:customer_id>/", customers.customer_detail, name="customer_detail"),
+    path("<int:customer_id>/bank-accounts/new/", records.bank_account_new, name="bank_account_new"),
+    path("<int:customer_id>/beneficiaries/new/", records.beneficiary_new, name="beneficiary_new"),
+    path("<int:customer_id>/documents/new/", records.document_new, name="document_new"),
+    path("<int:customer_id>/kyc-reviews/new/", records.kyc_review_new, name="kyc_review_new"),
+    path(
+        "<int:customer_id>/funds-accounts/new/",
+        records.funds_account_new,
+        name="funds_account_new",
+    ),
+    path("<int:customer_id>/reveal/", records.field_reveal, name="field_reveal"),
+    path("<int:customer_id>/personal-data.zip", records.data_export, name="data_export"),
+]

@@ -1,0 +1,1 @@
+"""Console pages of the customers app: they parse a form, call a service or selector, render."""
