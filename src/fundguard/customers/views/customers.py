@@ -31,6 +31,7 @@ from fundguard.customers.selectors import (
     identity_document_view,
     kyc_reviews_overdue,
 )
+from fundguard.customers.services.customers import id_type_label
 from fundguard.customers.validation import compact
 
 PAGE_SIZE = 50
@@ -156,9 +157,11 @@ def customer_or_404(customer_id: int) -> Customer:
 @staff_page(VIEW)
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_or_404(customer_id)
+    view = customer_view(customer)
+    view["id_type_label"] = id_type_label(view["id_type"]) if view["id_type"] else ""
     context = {
         "customer": customer,
-        "view": customer_view(customer),
+        "view": view,
         "identity_documents": [
             identity_document_view(d) for d in customer.identity_documents.all()
         ],
