@@ -11,11 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from fundguard.audit.models import AuditRecord
+from fundguard.core.otp import current_code
 from fundguard.customers.models import Customer, CustomerFundsAccount
+from fundguard.customers.services import customer_create
 from fundguard.customers.tests.conftest import card_number, resident_id
 
 from .conftest import Journey
-from .steps import EN, password_step
+from .steps import EN, code_step, password_step
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +48,7 @@ def test_operator_builds_a_customer_file_and_finds_it_by_id_number(
     page.get_by_role("link", name="Customers", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Customers")
     page.get_by_role("link", name="New customer").click()
+    journey.screenshot("customer-new-form")
     page.get_by_label("Name (Chinese)").fill("张三")
     page.get_by_label("Name (Latin script)").fill("ZHANG San")
     page.get_by_label("ID type").select_option("cn_resident_id")
@@ -114,6 +117,7 @@ def test_operator_builds_a_customer_file_and_finds_it_by_id_number(
     assert journey.htmx_request_urls
     assert not any(number in url for url in journey.request_urls)
     _masked_on_this_page(page, number, card)
+    journey.screenshot("customer-search")
 
     # and the audit trail holds every step, masked
     actions = list(
@@ -125,4 +129,52 @@ def test_operator_builds_a_customer_file_and_finds_it_by_id_number(
         "customer.funds_account_opened",
     } <= set(actions)
     assert number not in str(list(AuditRecord.objects.values_list("changes", flat=True)))
+    journey.assert_offline_and_csp_clean()
+
+
+def test_a_risk_officer_reveals_a_number_and_an_auditor_sees_who_did(
+    journey: Journey, make_user: Any
+) -> None:
+    # given a customer registered by an operator
+    number = resident_id("19851212", "310101", "246")
+    customer = customer_create(
+        actor=make_user("operator"),
+        kind="person",
+        name="李四",
+        id_type="cn_resident_id",
+        id_number=number,
+        country="CN",
+    )
+    officer = make_user("risk_officer")
+    auditor = make_user("auditor")
+    page = journey.page
+
+    # when a risk officer (password and one-time code) opens the customer and reveals the number
+    page.goto(journey.url("/signin/"))
+    page.get_by_role("button", name="English").click()
+    password_step(page, officer.username, EN)
+    code_step(page, current_code(officer), EN)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    page.goto(journey.url(f"/customers/{customer.pk}/"))
+    _masked_on_this_page(page, number)
+    page.locator("#id-number").get_by_role("button", name="Reveal").click()
+
+    # then the clear number replaces the button in place, and the reveal is audited
+    expect(page.locator("#id-number code.revealed")).to_have_text(number)
+    assert any("/reveal/" in url for url in journey.htmx_request_urls)
+    assert AuditRecord.objects.filter(
+        action="customer.field_revealed", actor_username=officer.username
+    ).exists()
+
+    # when an auditor signs in and reads the audit trail
+    page.get_by_role("button", name="Sign out").click()
+    password_step(page, auditor.username, EN)
+    page.goto(journey.url("/audit/?action=customer.field_revealed"))
+
+    # then they see who revealed what, masked
+    row = page.locator("#audit-table tbody tr").first
+    expect(row).to_contain_text(officer.username)
+    expect(row).to_contain_text("customer.field_revealed")
+    expect(row).to_contain_text("****" + number[-4:])
+    _masked_on_this_page(page, number)
     journey.assert_offline_and_csp_clean()
