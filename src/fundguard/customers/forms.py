@@ -84,6 +84,16 @@ class CustomerForm(forms.Form):
     legal_representative_name = forms.CharField(
         label=_("Legal representative (organizations)"), required=False
     )
+    legal_representative_id_type = forms.ChoiceField(
+        label=_("Legal representative's ID type"),
+        required=False,
+        choices=BLANK + IdType.choices,
+    )
+    legal_representative_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class BankAccountForm(forms.Form):

@@ -94,6 +94,43 @@ def test_a_refused_form_names_the_field_and_writes_nothing(
     assert row_counts() == before
 
 
+def test_an_organization_with_its_legal_representative(operator_client):
+    from fundguard.customers.tests.conftest import uscc_number
+
+    rep = resident_id("19700101", "110105", "111")
+    data = _form(
+        kind="organization",
+        name="北京某某科技有限公司",
+        id_type="cn_uscc",
+        id_number=uscc_number(),
+        gender="",
+        legal_representative_name="王五",
+        legal_representative_id_type="cn_resident_id",
+        legal_representative_id_number=rep,
+    )
+    response = operator_client.post("/customers/new/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    customer = Customer.objects.get()
+    assert customer.legal_representative_id_last4 == rep[-4:]
+    page = operator_client.get(f"/customers/{customer.pk}/").content.decode()
+    assert "****" + rep[-4:] in page
+    assert rep not in page
+
+
+def test_the_list_page_runs_a_fixed_number_of_queries(operator_client, new_customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    new_customer()
+    with CaptureQueriesContext(connection) as one:
+        operator_client.get("/customers/")
+    for _ in range(4):
+        new_customer()
+    with CaptureQueriesContext(connection) as five:
+        operator_client.get("/customers/")
+    assert len(five) == len(one)
+
+
 def test_the_list_filters_and_finds_a_customer_by_id_number(operator_client, new_customer):
     number = resident_id("19850101", "310101", "222")
     zhang = new_customer(id_number=number)
