@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("new/", customers.customer_new, name="customer_new"),
     path("import/", imports.customer_import, name="customer_import"),
+    path(
+        "import/template.csv",
+        imports.customer_import_template,
+        name="customer_import_template",
+    ),
     path("follow-up/", customers.followup, name="followup"),
     path("<int:customer_id>/", customers.customer_detail, name="customer_detail"),
     path("<int:customer_id>/bank-accounts/new/", records.bank_account_new, name="bank_account_new"),

@@ -165,5 +165,7 @@ def test_the_import_page_reports_then_imports(client, operator, make_user):
     )
     assert done.status_code == 302
     assert Customer.objects.count() == 3
+    template = client.get("/customers/import/template.csv").content.decode("utf-8-sig")
+    assert template.strip().split(",")[:5] == ["kind", "name", "id_type", "id_number", "country"]
     _sign_in(client, make_user("risk_officer"))
     assert client.get("/customers/import/").status_code == 403

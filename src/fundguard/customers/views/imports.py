@@ -15,6 +15,17 @@ from fundguard.customers.imports import COLUMNS, MAX_FILE_BYTES, ImportFileError
 
 
 @staff_page("customers.import_customers")
+def customer_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty CSV with the header row the import expects."""
+    response = HttpResponse(
+        ("\ufeff" + ",".join(COLUMNS) + "\r\n").encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="customers-template.csv"'
+    return response
+
+
+@staff_page("customers.import_customers")
 def customer_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
