@@ -1,0 +1,1 @@
+"""Transfers: the transfer lifecycle and the approval policy (pure modules so far)."""
