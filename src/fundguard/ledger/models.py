@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Side(models.TextChoices):
@@ -214,7 +215,7 @@ class EntryLine(models.Model):
 
 
 class HoldStatus(models.TextChoices):
-    pending = "pending", _("Pending")
+    pending = "pending", pgettext_lazy("hold status", "Pending")
     posted = "posted", _("Posted")
     voided = "voided", _("Voided")
     expired = "expired", _("Expired")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CustomerKind(models.TextChoices):
@@ -40,7 +41,7 @@ ID_TYPES_FOR_KIND: dict[CustomerKind, frozenset[IdType]] = {
 
 
 class KycStatus(models.TextChoices):
-    pending = "pending", _("Pending")
+    pending = "pending", pgettext_lazy("KYC status", "Pending")
     verified = "verified", _("Verified")
     rejected = "rejected", _("Rejected")
     expired = "expired", _("Expired")
