@@ -15,6 +15,7 @@ from fundguard.transfers.lifecycle import (
     HoldAction,
     TransferEvent,
     TransferStatus,
+    Transition,
     allowed_events,
     hold_actions,
     is_terminal,
@@ -163,6 +164,35 @@ def test_unknown_status_or_event_text_is_a_value_error():
         transition("on_hold", E.cancel)  # type: ignore[arg-type]
 
 
+def _every_path(status: TransferStatus = S.draft) -> list[list[Transition]]:
+    """Every path from ``status`` to an end (the table has no cycles)."""
+    if is_terminal(status):
+        return [[]]
+    return [
+        [step, *rest]
+        for event in sorted(allowed_events(status))
+        for step in [TRANSITIONS[(status, event)]]
+        for rest in _every_path(step.target)
+    ]
+
+
+def test_every_path_from_draft_resolves_the_hold_exactly_as_it_ends():
+    paths = _every_path()
+
+    ends = {path[-1].target for path in paths}
+    assert ends == TERMINAL_STATUSES
+    for path in paths:
+        actions = hold_actions(path)
+        end = path[-1].target
+        if end == S.completed:
+            assert actions == (H.place, H.post)
+        elif path[0].event == E.cancel:
+            assert actions == ()
+        else:
+            assert end in RELEASED_ENDS
+            assert actions in {(H.place, H.void), (H.place, H.post, H.reverse)}
+
+
 class TransferLifecycle(RuleBasedStateMachine):
     """Random event sequences from draft; the hold is tracked as the ledger would see it."""
 
@@ -192,6 +222,16 @@ class TransferLifecycle(RuleBasedStateMachine):
         events = sorted(allowed_events(self.status))
         if events:
             self.fire(data.draw(st.sampled_from(events)))
+
+    @rule(data=st.data())
+    def advance(self, data: st.DataObject) -> None:
+        # Cancel and expire are allowed almost everywhere and would end most runs early; this
+        # rule prefers a step to a status that is not an end, so executing and completed are
+        # reached too.
+        events = sorted(allowed_events(self.status))
+        onward = [e for e in events if not is_terminal(TRANSITIONS[(self.status, e)].target)]
+        if events:
+            self.fire(data.draw(st.sampled_from(onward or events)))
 
     @invariant()
     def status_is_in_the_table(self) -> None:
