@@ -48,10 +48,13 @@ register_errors(
     {
         TransferError.transition_not_allowed: (
             409,
-            _("A transfer that is %(status)s cannot be %(event)s."),
+            _("The transfer is %(status)s: “%(event)s” is not allowed now."),
         ),
         TransferError.rejection_needs_reason: (422, _("Give a reason for the rejection.")),
-        TransferError.reason_too_long: (422, _("The reason is longer than %(max_chars)s.")),
+        TransferError.reason_too_long: (
+            422,
+            _("The reason is longer than %(max_chars)s characters."),
+        ),
         TransferError.transfer_amount_not_positive: (
             422,
             _("The amount of a transfer must be greater than zero."),

@@ -96,6 +96,7 @@ def test_every_pair_outside_the_table_is_refused(status, event):
     assert refused.value.code == "transition_not_allowed"
     assert refused.value.status == 409
     assert refused.value.field == "status"
+    assert f"is {status}: “{event}”" in refused.value.message
 
 
 def test_terminal_statuses_are_the_six_ends_and_accept_no_event():
