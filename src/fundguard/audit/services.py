@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fundguard.audit.chain import GENESIS_HASH, link_hash
 from fundguard.audit.models import AuditChainHead, AuditCheckpoint, AuditRecord
 from fundguard.core.request_context import current_request_context
-from fundguard.core.roles import role_of
+from fundguard.core.roles import Role, role_of
 
 SYSTEM_ACTOR = "system"
+# The actor's role, remembered on the actor object (as Django's ``_perm_cache`` remembers its
+# permissions): a user holds one role from creation on, and a posting should not query the
+# groups every time.
+_ROLE_CACHE_ATTR = "_fundguard_role"
 
 
 def _json_safe(changes: dict[str, Any]) -> dict[str, Any]:
@@ -57,11 +62,11 @@ def audit_record(
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
-    role = role_of(actor) if actor is not None else None
+    role = _role_of_actor(actor) if actor is not None else None
     context = current_request_context()
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    head_seq, head_hash = _head_lock()
     record = AuditRecord(
-        seq=head.seq + 1,
+        seq=head_seq + 1,
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
         actor_username=(getattr(actor, "username", None) or actor_username or SYSTEM_ACTOR),
@@ -72,15 +77,69 @@ def audit_record(
         changes=_json_safe(changes or {}),
         request_id=context.request_id,
         client_ip=context.client_ip or "",
-        prev_hash=head.hash,
+        prev_hash=head_hash,
     )
     record.hash = link_hash(record.prev_hash, record.chain_fields())
-    record.save(force_insert=True)
-    head.seq, head.hash = record.seq, record.hash
-    head.save(update_fields=["seq", "hash"])
+    _append(record)
     if record.seq % settings.AUDIT_CHECKPOINT_INTERVAL == 0:
         AuditCheckpoint.objects.create(seq=record.seq, hash=record.hash)
     return record
+
+
+def _role_of_actor(actor: Any) -> Role | None:
+    role: Role | None = getattr(actor, _ROLE_CACHE_ATTR, None)
+    if role is None:
+        role = role_of(actor)
+        if role is not None:
+            setattr(actor, _ROLE_CACHE_ATTR, role)
+    return role
+
+
+def _head_lock() -> tuple[int, str]:
+    """Lock the chain head (its row lock serializes appends); return its (seq, hash).
+
+    Plain SQL rather than the ORM: this and :func:`_append` run once per audited change, and
+    the ORM's per-statement cost was a measurable part of every posting (docs/performance.md).
+    """
+    q = connection.ops.quote_name
+    sql = f"SELECT {q('seq')}, {q('hash')} FROM {q(AuditChainHead._meta.db_table)} WHERE id = 1"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    if row is None:
+        raise AuditChainHead.DoesNotExist("the audit chain head is missing (audit migration 0002)")
+    return int(row[0]), str(row[1])
+
+
+_RECORD_FIELDS = tuple(f for f in AuditRecord._meta.concrete_fields if not f.primary_key)
+
+
+@cache
+def _append_sql(vendor: str) -> tuple[str, str]:
+    del vendor  # part of the cache key only: quoting is the backend's
+    q = connection.ops.quote_name
+    columns = ", ".join(q(f.column) for f in _RECORD_FIELDS)
+    marks = ", ".join(["%s"] * len(_RECORD_FIELDS))
+    insert = (
+        f"INSERT INTO {q(AuditRecord._meta.db_table)} ({columns}) VALUES ({marks})"
+        f" RETURNING {q('id')}"
+    )
+    head = f"UPDATE {q(AuditChainHead._meta.db_table)} SET {q('seq')} = %s, {q('hash')} = %s"
+    return insert, head + f" WHERE {q('id')} = 1"
+
+
+def _append(record: AuditRecord) -> None:
+    """INSERT the record (values prepared by each field, as ``save()`` would) and move the head."""
+    insert, head = _append_sql(connection.vendor)
+    values = [f.get_db_prep_save(getattr(record, f.attname), connection) for f in _RECORD_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(insert, values)
+        record.pk = cursor.fetchone()[0]
+        cursor.execute(head, [record.seq, record.hash])
+    record._state.adding = False
+    record._state.db = connection.alias
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -8,6 +8,10 @@
 5. re-check status, currency and limits under the lock;
 6. write the entry, lines and totals; record the audit event in the same transaction.
 
+The rows of the posting path (account locks, totals, entry and lines, holds) are read and
+written through ``rows.py``: the same statements as the ORM's, fewer of them, without its
+per-statement cost (``docs/performance.md``).
+
 The whole transaction is retried after a deadlock or serialization failure (``retrying``).
 ``actor`` None means the system (the expiry task, the CLI) and skips the permission check.
 """
@@ -26,7 +30,7 @@ from django.utils import timezone
 from fundguard.audit.services import audit_record
 from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.idempotency import Claim, idempotency_claim, idempotency_complete
-from fundguard.core.locks import lock_rows, retrying, row_locks_enabled
+from fundguard.core.locks import retrying
 from fundguard.core.money import MoneyError, currency_exponent, format_amount
 from fundguard.core.permissions import require_permission
 from fundguard.ledger.errors import LedgerError
@@ -34,13 +38,13 @@ from fundguard.ledger.models import (
     Account,
     AccountKind,
     AccountStatus,
-    EntryLine,
     Hold,
     HoldStatus,
     JournalEntry,
     Side,
     normal_side_of,
 )
+from fundguard.ledger.rows import account_totals_write, lines_insert, row_insert, rows_by_id
 
 M = TypeVar("M", bound=models.Model)
 
@@ -48,6 +52,7 @@ MAX_LINES = 100
 # A limit on every amount keeps every running total far from the 64-bit edge.
 LINE_AMOUNT_MAX_MINOR = 10**15
 MAX_MEMO_LENGTH = 500
+_SIDES = frozenset(Side.values)
 
 
 @dataclass(frozen=True)
@@ -91,14 +96,14 @@ def _check_lines(lines: Sequence[LineSpec]) -> None:
     if len(lines) > MAX_LINES:
         raise DomainError(LedgerError.entry_has_too_many_lines, field="lines")
     for i, line in enumerate(lines):
-        if line.side not in Side.values:
+        if line.side not in _SIDES:
             raise DomainError(LedgerError.line_needs_one_side, field=f"lines[{i}]")
         _check_amount(line.amount_minor, f"lines[{i}].{line.side}")
 
 
 def _lock_accounts(ids_by_field: dict[str, int]) -> dict[int, Account]:
     """Lock every account named (ascending id); ``account_not_found`` names the first gap."""
-    accounts = lock_rows(Account, ids_by_field.values())
+    accounts = rows_by_id(Account, ids_by_field.values(), for_update=True)
     for field, account_id in ids_by_field.items():
         if account_id not in accounts:
             raise DomainError(LedgerError.account_not_found, field=field)
@@ -128,14 +133,19 @@ def _apply_totals(accounts: dict[int, Account], deltas: dict[int, _Delta]) -> No
         account.credits_pending += delta.credits_pending
         if not account.allow_negative and account.available_minor < 0:
             raise DomainError(LedgerError.insufficient_funds, field=delta.field)
-    for account_id in sorted(deltas):
-        account = accounts[account_id]
-        Account.objects.filter(pk=account_id).update(
-            debits_posted=account.debits_posted,
-            credits_posted=account.credits_posted,
-            debits_pending=account.debits_pending,
-            credits_pending=account.credits_pending,
-        )
+    account_totals_write([accounts[account_id] for account_id in deltas])
+
+
+_ENTRY_FIELDS = (
+    "memo",
+    "effective_date",
+    "booked_at",
+    "cause_type_id",
+    "cause_id",
+    "reverses_id",
+    "idempotency_key",
+    "booked_by_id",
+)
 
 
 def _write_entry(
@@ -149,7 +159,7 @@ def _write_entry(
     idempotency_key: str,
 ) -> JournalEntry:
     cause_type = ContentType.objects.get_for_model(cause) if cause is not None else None
-    entry = JournalEntry.objects.create(
+    entry = JournalEntry(
         memo=memo,
         effective_date=effective_date,
         booked_at=timezone.now(),
@@ -159,16 +169,10 @@ def _write_entry(
         idempotency_key=idempotency_key,
         booked_by_id=getattr(actor, "pk", None),
     )
-    EntryLine.objects.bulk_create(
-        EntryLine(
-            entry=entry,
-            position=i,
-            account=account,
-            side=side,
-            amount_minor=amount,
-            currency=account.currency,
-        )
-        for i, (account, side, amount) in enumerate(lines)
+    row_insert(entry, _ENTRY_FIELDS)
+    lines_insert(
+        entry.pk,
+        [(account.pk, side, amount, account.currency) for account, side, amount in lines],
     )
     return entry
 
@@ -537,18 +541,20 @@ def hold_place(
                     credit.pk: _Delta(credits_pending=amount_minor, field="amount"),
                 },
             )
-            hold = Hold.objects.create(
+            hold = Hold(
                 debit_account=debit,
                 credit_account=credit,
                 amount_minor=amount_minor,
                 currency=the_currency,
                 memo=memo,
+                status=HoldStatus.pending,
                 placed_at=placed_at,
                 expires_at=expires_at,
                 cause_type=ContentType.objects.get_for_model(cause) if cause else None,
                 cause_id=str(cause.pk) if cause else "",
                 idempotency_key=idempotency_key or "",
             )
+            row_insert(hold, _HOLD_FIELDS)
             audit_record(
                 actor=actor,
                 action="ledger.hold_placed",
@@ -566,18 +572,18 @@ def hold_place(
     return retrying(once)
 
 
+_HOLD_FIELDS = tuple(f.attname for f in Hold._meta.concrete_fields if not f.primary_key)
+
+
 def _lock_hold(hold_id: int) -> tuple[Hold, dict[int, Account]]:
     """Lock the hold's accounts (ascending id), then the hold; it must still be pending."""
-    hold = Hold.objects.filter(pk=hold_id).first()
+    hold = rows_by_id(Hold, [hold_id], for_update=False).get(hold_id)
     if hold is None:
         raise DomainError(LedgerError.hold_not_found, field="hold")
     accounts = _lock_accounts(
         {"debit_account": hold.debit_account_id, "credit_account": hold.credit_account_id}
     )
-    qs = Hold.objects.filter(pk=hold_id)
-    if row_locks_enabled():
-        qs = qs.select_for_update()
-    hold = qs.get()
+    hold = rows_by_id(Hold, [hold_id], for_update=True)[hold_id]
     if not hold.is_pending:
         raise DomainError(LedgerError.hold_already_resolved, field="hold")
     return hold, accounts
