@@ -247,10 +247,7 @@ def test_a_hold_resolved_behind_the_lock_is_not_resolved_twice(
     services.hold_void(actor=operator, hold_id=hold.pk)
 
 
-def test_an_unexpected_refusal_while_expiring_is_not_swallowed(
-    monkeypatch, operator, funded, open_account
-):
-    customer, payee = funded(5_000), open_account("liability")
+def _hold_due_in_a_minute(operator, customer, payee):
     moment = timezone.now()
     hold = services.hold_place(
         actor=operator,
@@ -260,6 +257,13 @@ def test_an_unexpected_refusal_while_expiring_is_not_swallowed(
         expires_at=moment + timedelta(minutes=1),
         now=moment,
     )
+    return hold, moment
+
+
+def test_an_unexpected_refusal_while_expiring_is_not_swallowed(
+    monkeypatch, operator, funded, open_account
+):
+    hold, moment = _hold_due_in_a_minute(operator, funded(5_000), open_account("liability"))
 
     def refuse(**_):
         raise DomainError(services.LedgerError.account_frozen, field="account")
@@ -273,16 +277,7 @@ def test_an_unexpected_refusal_while_expiring_is_not_swallowed(
 
 
 def test_a_person_may_expire_a_due_hold_and_is_recorded(operator, funded, open_account):
-    customer, payee = funded(5_000), open_account("liability")
-    moment = timezone.now()
-    hold = services.hold_place(
-        actor=operator,
-        debit_account_id=customer.pk,
-        credit_account_id=payee.pk,
-        amount_minor=70,
-        expires_at=moment + timedelta(minutes=1),
-        now=moment,
-    )
+    hold, moment = _hold_due_in_a_minute(operator, funded(5_000), open_account("liability"))
     expired = services.hold_expire(
         actor=operator, hold_id=hold.pk, now=moment + timedelta(minutes=2)
     )
