@@ -39,24 +39,34 @@ def corrupted() -> Iterator[None]:
         transaction.savepoint_rollback(savepoint)
 
 
+# Per database: the statements that suspend a CHECK constraint, and those that end it. The
+# table's constraint comes back with the savepoint's rollback on PostgreSQL, which alters no
+# table while deferred foreign-key checks are pending (hence IMMEDIATE first).
+SUSPEND_CHECK = {
+    "sqlite": (
+        ["PRAGMA ignore_check_constraints = ON"],
+        ["PRAGMA ignore_check_constraints = OFF"],
+    ),
+    "postgresql": (
+        ["SET CONSTRAINTS ALL IMMEDIATE", "ALTER TABLE {table} DROP CONSTRAINT {constraint}"],
+        ["SET CONSTRAINTS ALL DEFERRED"],
+    ),
+}
+
+
 @contextmanager
 def check_constraints_suspended(table: str, constraint: str) -> Iterator[None]:
     """Let the block write what a CHECK constraint refuses (inside ``corrupted()`` only)."""
+    suspend, resume = SUSPEND_CHECK[connection.vendor]
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA ignore_check_constraints = ON")
-        else:
-            # PostgreSQL alters no table with deferred foreign-key checks pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+        for sql in suspend:
+            cursor.execute(sql.format(table=table, constraint=constraint))
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA ignore_check_constraints = OFF")
-            else:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for sql in resume:
+                cursor.execute(sql)
 
 
 def _pay(actor, a, b, amount_minor, key=None):
