@@ -32,6 +32,9 @@ FIELD_ALIASES = {
     "filename": "file",
     "notes": "findings",
     "amount": "expected_monthly_volume",
+    "share_bp": "share",
+    "limit_minor": "limit",
+    "overdue_amount_minor": "overdue_amount",
 }
 
 
@@ -131,6 +134,51 @@ class KycReviewForm(forms.Form):
 
 class FundsAccountForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), initial="CNY", max_length=3)
+
+
+class BeneficialOwnerForm(forms.Form):
+    name = forms.CharField(label=_("Owner's name (Chinese)"), required=False)
+    name_latin = forms.CharField(label=_("Owner's name (Latin script)"), required=False)
+    share = forms.CharField(label=_("Share (%)"), required=False)
+    nationality = forms.CharField(label=_("Nationality (ISO code)"), required=False)
+    id_type = forms.ChoiceField(label=_("ID type"), required=False, choices=BLANK + IdType.choices)
+    id_number = forms.CharField(
+        label=_("ID number"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
+class ClassifyForm(forms.Form):
+    value_class = forms.ChoiceField(
+        label=_("Class"), required=False, choices=BLANK + ValueClass.choices
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=BLANK + CustomerCategory.choices
+    )
+
+
+class CreditProfileForm(forms.Form):
+    score = forms.CharField(label=_("Credit score (0 to 1000)"), required=False)
+    grade = forms.CharField(label=_("Grade"), required=False)
+    limit = forms.CharField(label=_("Credit limit"), required=False)
+    limit_currency = forms.CharField(label=_("Currency"), required=False, initial="CNY")
+    overdue_count = forms.CharField(label=_("Overdue records"), required=False, initial="0")
+    overdue_amount = forms.CharField(label=_("Overdue amount"), required=False, initial="0")
+    external_report_reference = forms.CharField(
+        label=_("External credit report reference"), required=False
+    )
+
+
+class RiskOverrideForm(forms.Form):
+    level = forms.ChoiceField(label=_("Risk level"), choices=BLANK + RiskLevel.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea)
+
+
+class EraseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the erasure"), required=False)
+    confirm = forms.BooleanField(
+        label=_("I understand that the personal data will be unreadable for good"),
+        required=True,
+    )
 
 
 class ImportForm(forms.Form):

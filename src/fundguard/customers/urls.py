@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fundguard.customers.views import customers, imports, records
+from fundguard.customers.views import customers, imports, records, risk
 
 app_name = "customers"
 
@@ -19,6 +19,12 @@ urlpatterns = [
         name="customer_import_template",
     ),
     path("follow-up/", customers.followup, name="followup"),
+    path("risk-overrides/", risk.risk_override_list, name="risk_override_list"),
+    path(
+        "risk-ratings/<int:rating_id>/approve/",
+        risk.risk_override_approve,
+        name="risk_override_approve",
+    ),
     path("<int:customer_id>/", customers.customer_detail, name="customer_detail"),
     path("<int:customer_id>/bank-accounts/new/", records.bank_account_new, name="bank_account_new"),
     path("<int:customer_id>/beneficiaries/new/", records.beneficiary_new, name="beneficiary_new"),
@@ -29,6 +35,19 @@ urlpatterns = [
         records.funds_account_new,
         name="funds_account_new",
     ),
+    path(
+        "<int:customer_id>/beneficial-owners/new/",
+        records.beneficial_owner_new,
+        name="beneficial_owner_new",
+    ),
+    path("<int:customer_id>/class/", risk.classify, name="classify"),
+    path("<int:customer_id>/credit-profile/", risk.credit_profile, name="credit_profile"),
+    path(
+        "<int:customer_id>/risk-overrides/new/",
+        risk.risk_override_new,
+        name="risk_override_new",
+    ),
+    path("<int:customer_id>/erase/", risk.erase, name="erase"),
     path("<int:customer_id>/reveal/", records.field_reveal, name="field_reveal"),
     path("<int:customer_id>/personal-data.zip", records.data_export, name="data_export"),
 ]

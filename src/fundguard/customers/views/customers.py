@@ -16,11 +16,11 @@ from django_htmx.middleware import HtmxDetails
 from fundguard.audit.selectors import audit_records_for
 from fundguard.console.access import staff_page
 from fundguard.core.errors import CoreError, DomainError
-from fundguard.core.money import parse_amount
+from fundguard.core.money import format_amount, parse_amount
 from fundguard.customers import exports, services
 from fundguard.customers.forms import CustomerFilterForm, CustomerForm, error_place
-from fundguard.customers.masking import mask_value
-from fundguard.customers.models import Customer
+from fundguard.customers.masking import mask_value, masked
+from fundguard.customers.models import CreditProfile, Customer, OverrideStatus
 from fundguard.customers.selectors import (
     bank_details_view,
     customer_get,
@@ -154,11 +154,19 @@ def customer_or_404(customer_id: int) -> Customer:
         raise Http404 from None
 
 
+def _percent(share_bp: int) -> str:
+    """Basis points as a percentage: 2500 -> "25.00"."""
+    return f"{share_bp // 100}.{share_bp % 100:02d}"
+
+
 @staff_page(VIEW)
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_or_404(customer_id)
     view = customer_view(customer)
     view["id_type_label"] = id_type_label(view["id_type"]) if view["id_type"] else ""
+    credit = CreditProfile.objects.filter(customer=customer).first()
+    owners = list(customer.beneficial_owners.order_by("pk"))
+    ratings = list(customer.risk_ratings.select_related("rated_by", "approved_by").order_by("-pk"))
     context = {
         "customer": customer,
         "view": view,
@@ -170,7 +178,21 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "documents": customer.documents.order_by("-pk"),
         "funds": funds_accounts(customer),
         "reviews": customer.kyc_reviews.select_related("reviewer").order_by("-pk"),
-        "ratings": customer.risk_ratings.order_by("-pk"),
+        "ratings": ratings,
+        "pending_id": ratings[0].pk
+        if ratings and ratings[0].override_status == OverrideStatus.pending
+        else None,
+        "owners": [
+            (o, masked(o.id_last4, present=bool(o.id_sealed)), _percent(o.share_bp)) for o in owners
+        ],
+        "shares_total": _percent(sum(o.share_bp for o in owners)),
+        "credit": credit,
+        "credit_overdue": (
+            f"{format_amount(credit.overdue_amount_minor, credit.limit_currency or 'CNY')} "
+            f"{credit.limit_currency or 'CNY'}"
+            if credit
+            else ""
+        ),
         "audit_records": audit_records_for(customer).order_by("-seq")[:PAGE_SIZE],
     }
     return render(request, "customers/customer_detail.html", context)

@@ -4,6 +4,7 @@ the audited reveal of one masked value and the personal-data export."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -18,8 +19,10 @@ from fundguard.console.access import staff_page
 from fundguard.core.errors import DomainError
 from fundguard.customers import services
 from fundguard.customers.conf import setting
+from fundguard.customers.errors import CustomerError, invalid
 from fundguard.customers.forms import (
     BankAccountForm,
+    BeneficialOwnerForm,
     BeneficiaryForm,
     DocumentForm,
     FundsAccountForm,
@@ -40,9 +43,11 @@ def _record_page(
     title: str | Promise,
     call: Call,
     done: str | Promise,
+    initial: dict[str, Any] | None = None,
+    template: str = "customers/record_form.html",
 ) -> HttpResponse:
     customer = customer_or_404(customer_id)
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             call(request.user, customer.pk, dict(form.cleaned_data))
@@ -52,7 +57,7 @@ def _record_page(
             messages.success(request, str(done))
             return redirect("customers:customer_detail", customer_id=customer.pk)
     context = {"customer": customer, "form": form, "title": title}
-    return render(request, "customers/record_form.html", context)
+    return render(request, template, context)
 
 
 @staff_page(MANAGE)
@@ -80,6 +85,36 @@ def beneficiary_new(request: HttpRequest, customer_id: int) -> HttpResponse:
             actor=actor, customer_id=cid, **data
         ),
         done=gettext_lazy("Beneficiary added."),
+    )
+
+
+def _share_bp(text: str) -> int:
+    """A share typed as a percentage ("25", "12.5") in basis points; the service checks range."""
+    try:
+        bp = Decimal(text.strip().rstrip("%").strip() or "x") * 100
+    except InvalidOperation:
+        raise invalid(CustomerError.share_invalid, "share_bp") from None
+    if not bp.is_finite() or bp != bp.to_integral_value():
+        raise invalid(CustomerError.share_invalid, "share_bp")
+    return int(bp)
+
+
+def _owner_add(actor: Any, customer_id: int, data: dict[str, Any]) -> object:
+    share_bp = _share_bp(data.pop("share"))
+    return services.beneficial_owner_add(
+        actor=actor, customer_id=customer_id, share_bp=share_bp, **data
+    )
+
+
+@staff_page(MANAGE)
+def beneficial_owner_new(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _record_page(
+        request,
+        customer_id,
+        form_class=BeneficialOwnerForm,
+        title=gettext_lazy("Add a beneficial owner"),
+        call=_owner_add,
+        done=gettext_lazy("Beneficial owner added."),
     )
 
 
