@@ -236,6 +236,7 @@ def test_erasure_by_a_risk_officer_makes_personal_fields_unreadable_on_the_page(
     for gone in ("张三", "ZHANG San", number[-4:], "8000", "e.cn"):
         assert gone not in profile
     assert f"/customers/{customer.pk}/erase/" not in page
+    assert "/reveal/" not in page  # nothing left to reveal
     assert AuditRecord.objects.filter(action="customer.erased").exists()
 
 
@@ -279,3 +280,36 @@ def test_an_operator_cannot_approve_a_risk_override(operator, risk_officer, new_
         action="auth.permission_denied", object_id="customers.approve_risk_override"
     ).exists()
     assert Customer.objects.get(pk=customer.pk).risk_level == customer.risk_level
+
+
+def test_the_new_forms_and_the_full_file_render_in_chinese(risk_officer, operator, organization):
+    beneficial_owner_add(actor=operator, customer_id=organization.pk, name="王五", share_bp=5000)
+    client = _signed_in(risk_officer)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    client.post(
+        f"/customers/{organization.pk}/credit-profile/",
+        {"score": "650", "limit": "1000", "limit_currency": "CNY", "overdue_amount": "5"},
+    )
+    client.post(
+        f"/customers/{organization.pk}/risk-overrides/new/", {"level": "high", "reason": "核查"}
+    )
+    operator_client = _signed_in(operator)
+    operator_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    for who, path in [
+        (operator_client, ""),
+        (operator_client, "beneficial-owners/new/"),
+        (client, ""),
+        (client, "class/"),
+        (client, "credit-profile/"),
+        (client, "risk-overrides/new/"),
+        (client, "erase/"),
+    ]:
+        response = who.get(f"/customers/{organization.pk}/{path}")
+        assert response.status_code == 200, path
+        assert 'lang="zh-hans"' in response.content.decode(), path
+    page = _page(client, organization)
+    assert "王五" in page
+    assert "50.00" in page
+    assert "650" in page
+    assert "核查" in page
+    assert client.get("/customers/risk-overrides/").status_code == 200
