@@ -313,3 +313,19 @@ def test_the_new_forms_and_the_full_file_render_in_chinese(risk_officer, operato
     assert "650" in page
     assert "核查" in page
     assert client.get("/customers/risk-overrides/").status_code == 200
+
+
+def test_erasure_is_refused_while_a_funds_account_is_open(operator, risk_officer, new_customer):
+    from fundguard.customers.services import funds_account_open
+
+    customer = new_customer()
+    funds_account_open(actor=operator, customer_id=customer.pk, currency="CNY")
+    client = _signed_in(risk_officer)
+    response = client.post(
+        f"/customers/{customer.pk}/erase/", {"reason": "PIPL request", "confirm": "on"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    customer.refresh_from_db()
+    assert customer.erased_at is None
+    assert not AuditRecord.objects.filter(action="customer.erased").exists()
