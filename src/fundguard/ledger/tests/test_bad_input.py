@@ -425,6 +425,7 @@ def test_replays_of_hold_requests_return_the_first_result(world):
 
 def test_holds_expire_due_skips_a_hold_resolved_meanwhile(world, monkeypatch):
     from fundguard.ledger import services
+    from fundguard.ledger.services import holds
 
     hold = hold_place(
         actor=world["actor"],
@@ -434,13 +435,13 @@ def test_holds_expire_due_skips_a_hold_resolved_meanwhile(world, monkeypatch):
         now=timezone.now() - timedelta(hours=2),
         expires_at=timezone.now() - timedelta(hours=1),
     )
-    original = services.hold_expire
+    original = holds.hold_expire
 
     def void_first(**kwargs):
         hold_void(actor=world["actor"], hold_id=kwargs["hold_id"])
         return original(**kwargs)
 
-    monkeypatch.setattr(services, "hold_expire", void_first)
+    monkeypatch.setattr(holds, "hold_expire", void_first)
     assert services.holds_expire_due() == 0
     hold.refresh_from_db()
     assert hold.status == "voided"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 from fundguard.core.models import IdempotencyKey
 from fundguard.ledger import services
-from fundguard.ledger.services import LineSpec
+from fundguard.ledger.services import LineSpec, entries, holds, posting
 from fundguard.ledger.tests.conftest import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,11 @@ ENTRY_STEPS = [
     "_complete",
 ]
 HOLD_POST_STEPS = [*ENTRY_STEPS, "_lock_hold", "_resolve"]
+
+
+def _home(step: str, service: ModuleType) -> ModuleType:
+    """Where ``service`` looks ``step`` up: the shared posting steps, or its own module."""
+    return posting if hasattr(posting, step) else service
 
 
 class Injected(Exception):
@@ -47,7 +53,8 @@ def test_entry_post_failing_at_any_step_writes_nothing(
     payee = open_account("liability")
     before = snapshot()
     keys = IdempotencyKey.objects.count()
-    monkeypatch.setattr(services, step, _breaking(getattr(services, step), after))
+    home = _home(step, entries)
+    monkeypatch.setattr(home, step, _breaking(getattr(home, step), after))
     with pytest.raises(Injected):
         services.entry_post(
             actor=operator,
@@ -69,7 +76,8 @@ def test_hold_post_failing_at_any_step_writes_nothing(
         actor=operator, debit_account_id=customer.pk, credit_account_id=payee.pk, amount_minor=700
     )
     before = snapshot()
-    monkeypatch.setattr(services, step, _breaking(getattr(services, step), after))
+    home = _home(step, holds)
+    monkeypatch.setattr(home, step, _breaking(getattr(home, step), after))
     with pytest.raises(Injected):
         services.hold_post(actor=operator, hold_id=hold.pk, amount_minor=500, idempotency_key="i")
     assert snapshot() == before

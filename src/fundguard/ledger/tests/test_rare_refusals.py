@@ -21,7 +21,7 @@ from fundguard.core.idempotency import idempotency_claim
 from fundguard.core.models import IdempotencyKey
 from fundguard.ledger import checks, selectors, services
 from fundguard.ledger.models import Account, EntryLine, Hold, HoldStatus, JournalEntry
-from fundguard.ledger.services import LineSpec
+from fundguard.ledger.services import LineSpec, accounts, holds
 from fundguard.ledger.templatetags.ledger import amount
 from fundguard.ledger.tests.conftest import snapshot
 from fundguard.ledger.tests.test_api import BASE, post
@@ -211,7 +211,7 @@ def test_an_account_read_under_lock_keeps_its_types(operator, open_account):
 def test_an_account_code_taken_between_check_and_insert_is_refused(monkeypatch, operator):
     # Given another request that opens the same code after our check (simulated here by
     # writing its row when our service works out the normal side, just before its insert)
-    real = services.normal_side_of
+    real = accounts.normal_side_of
 
     def rival_first(kind):
         with connection.cursor() as cursor:
@@ -224,7 +224,7 @@ def test_an_account_code_taken_between_check_and_insert_is_refused(monkeypatch, 
             )
         return real(kind)
 
-    monkeypatch.setattr(services, "normal_side_of", rival_first)
+    monkeypatch.setattr(accounts, "normal_side_of", rival_first)
     # When we open it, Then it is account_code_taken (not a bare IntegrityError)
     with pytest.raises(DomainError) as refused:
         services.account_open(
@@ -241,14 +241,14 @@ def test_a_hold_resolved_behind_the_lock_is_not_resolved_twice(
         actor=operator, debit_account_id=customer.pk, credit_account_id=payee.pk, amount_minor=70
     )
     before = snapshot()
-    real = services._lock_hold
+    real = holds._lock_hold
 
     def then_someone_voids(hold_id):
         locked = real(hold_id)
         Hold.objects.filter(pk=hold_id).update(status=HoldStatus.voided, resolved_at=timezone.now())
         return locked
 
-    monkeypatch.setattr(services, "_lock_hold", then_someone_voids)
+    monkeypatch.setattr(holds, "_lock_hold", then_someone_voids)
     with pytest.raises(DomainError) as refused:
         services.hold_post(actor=operator, hold_id=hold.pk)
     assert refused.value.code == "hold_already_resolved"
@@ -276,9 +276,9 @@ def test_an_unexpected_refusal_while_expiring_is_not_swallowed(
     hold, moment = _hold_due_in_a_minute(operator, funded(5_000), open_account("liability"))
 
     def refuse(**_):
-        raise DomainError(services.LedgerError.account_frozen, field="account")
+        raise DomainError(holds.LedgerError.account_frozen, field="account")
 
-    monkeypatch.setattr(services, "hold_expire", refuse)
+    monkeypatch.setattr(holds, "hold_expire", refuse)
     with pytest.raises(DomainError) as refused:
         services.holds_expire_due(now=moment + timedelta(minutes=2))
     assert refused.value.code == "account_frozen"
