@@ -35,6 +35,13 @@ def resident_id(birth: str = "19900307", region: str = "110105", serial: str = "
     return body + ric.calc_check_digit(body + "0")
 
 
+def resident_id_with_wrong_check_digit() -> str:
+    """A resident ID whose check digit is wrong (never accidentally the right one)."""
+    valid = resident_id()
+    wrong = "1" if valid[-1] != "1" else "2"
+    return valid[:-1] + wrong
+
+
 def uscc_number(body: str = "") -> str:
     """A valid USCC: 17 characters and the GB 32100 check character."""
     body = body or f"9111010{next(_serials):010d}"

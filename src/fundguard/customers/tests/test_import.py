@@ -12,7 +12,12 @@ from fundguard.audit.models import AuditRecord
 from fundguard.customers.imports import ImportFileError, rows_read
 from fundguard.customers.models import Customer
 from fundguard.customers.services import customers_import
-from fundguard.customers.tests.conftest import resident_id, row_counts, uscc_number
+from fundguard.customers.tests.conftest import (
+    resident_id,
+    resident_id_with_wrong_check_digit,
+    row_counts,
+    uscc_number,
+)
 from fundguard.customers.tests.test_console import _sign_in
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +59,7 @@ def test_a_clean_file_imports_every_row_in_one_audited_transaction(operator):
 
 def test_a_file_with_one_bad_row_imports_nothing(operator):
     rows = _good_rows()
-    rows.insert(1, f"person,李四,,cn_resident_id,{resident_id()[:-1]}0,CN,,,,")
+    rows.insert(1, f"person,李四,,cn_resident_id,{resident_id_with_wrong_check_digit()},CN,,,,")
     before = row_counts()
     result = customers_import(actor=operator, filename="customers.csv", content=_csv(*rows))
     assert not result.imported
