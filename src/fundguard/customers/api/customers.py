@@ -84,7 +84,12 @@ def _volume_minor(text: str | None, currency: str) -> int | None:
     return amount
 
 
-@router.post("", response={201: CustomerOut}, summary="Register a customer")
+@router.post(
+    "",
+    response={201: CustomerOut},
+    summary="Register a customer",
+    operation_id="fundguard_customers_api_customer_create",
+)
 def customer_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, dict[str, Any]]:
     fields = payload.dict()
     volume = fields.pop("expected_monthly_volume")
@@ -95,7 +100,12 @@ def customer_create(request: HttpRequest, payload: CustomerIn) -> tuple[int, dic
     return 201, customer_out(customer)
 
 
-@router.get("", response=CustomerPageOut, summary="Customers: search and filters")
+@router.get(
+    "",
+    response=CustomerPageOut,
+    summary="Customers: search and filters",
+    operation_id="fundguard_customers_api_customer_search",
+)
 def customer_search(request: HttpRequest, filters: Query[CustomerFilters]) -> dict[str, Any]:
     require_permission(request.user, VIEW)
     customers = customer_list(
@@ -112,13 +122,23 @@ def customer_search(request: HttpRequest, filters: Query[CustomerFilters]) -> di
     return {"count": customers.count(), "results": [customer_out(c) for c in page]}
 
 
-@router.get("/{int:customer_id}", response=CustomerDetailOut, summary="One customer, 360°")
+@router.get(
+    "/{int:customer_id}",
+    response=CustomerDetailOut,
+    summary="One customer, 360°",
+    operation_id="fundguard_customers_api_customer_detail",
+)
 def customer_detail(request: HttpRequest, customer_id: int) -> dict[str, Any]:
     require_permission(request.user, VIEW)
     return _detail(customer_get(customer_id))
 
 
-@router.patch("/{int:customer_id}", response=CustomerOut, summary="Change a customer")
+@router.patch(
+    "/{int:customer_id}",
+    response=CustomerOut,
+    summary="Change a customer",
+    operation_id="fundguard_customers_api_customer_update",
+)
 def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
     changes = payload.dict(exclude_unset=True)
     if "expected_monthly_volume" in changes or "expected_volume_currency" in changes:

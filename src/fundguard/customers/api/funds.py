@@ -17,6 +17,7 @@ from fundguard.customers.selectors import customer_get, funds_accounts
     "/{int:customer_id}/accounts",
     response={201: FundsAccountOut},
     summary="Open a funds account (a ledger liability account owned by the customer)",
+    operation_id="fundguard_customers_api_funds_account_open",
 )
 def funds_account_open(
     request: HttpRequest, customer_id: int, payload: FundsAccountIn
@@ -31,6 +32,7 @@ def funds_account_open(
     "/{int:customer_id}/accounts",
     response=list[FundsAccountOut],
     summary="Funds accounts and balances",
+    operation_id="fundguard_customers_api_funds_account_list",
 )
 def funds_account_list(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
     require_permission(request.user, VIEW)

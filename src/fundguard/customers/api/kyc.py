@@ -24,7 +24,10 @@ from fundguard.customers.selectors import customer_get
 
 
 @router.post(
-    "/{int:customer_id}/kyc-reviews", response={201: KycReviewOut}, summary="Record a KYC review"
+    "/{int:customer_id}/kyc-reviews",
+    response={201: KycReviewOut},
+    summary="Record a KYC review",
+    operation_id="fundguard_customers_api_kyc_review_record",
 )
 def kyc_review_record(
     request: HttpRequest, customer_id: int, payload: KycReviewIn
@@ -44,6 +47,7 @@ def kyc_review_record(
     "/{int:customer_id}/risk-ratings",
     response={201: RiskRatingOut},
     summary="Rate the customer's risk from its factors",
+    operation_id="fundguard_customers_api_risk_rating_compute",
 )
 def risk_rating_compute(
     request: HttpRequest, customer_id: int, payload: RiskRatingIn
@@ -58,6 +62,7 @@ def risk_rating_compute(
     "/{int:customer_id}/risk-overrides",
     response={201: RiskRatingOut},
     summary="Propose a manual risk level (needs a second person's approval)",
+    operation_id="fundguard_customers_api_risk_override_propose",
 )
 def risk_override_propose(
     request: HttpRequest, customer_id: int, payload: RiskOverrideIn
@@ -72,12 +77,18 @@ def risk_override_propose(
     "/risk-ratings/{int:rating_id}/approve",
     response=RiskRatingOut,
     summary="Approve another person's risk override",
+    operation_id="fundguard_customers_api_risk_override_approve",
 )
 def risk_override_approve(request: HttpRequest, rating_id: int) -> dict[str, Any]:
     return rating_out(services.risk_override_approve(actor=request.user, rating_id=rating_id))
 
 
-@router.post("/{int:customer_id}/class", response=CustomerOut, summary="Set class and category")
+@router.post(
+    "/{int:customer_id}/class",
+    response=CustomerOut,
+    summary="Set class and category",
+    operation_id="fundguard_customers_api_customer_classify",
+)
 def customer_classify(request: HttpRequest, customer_id: int, payload: ClassifyIn) -> Any:
     customer = services.customer_classify(
         actor=request.user, customer_id=customer_id, **payload.dict()
@@ -89,6 +100,7 @@ def customer_classify(request: HttpRequest, customer_id: int, payload: ClassifyI
     "/{int:customer_id}/credit-profile",
     response=CreditProfileOut,
     summary="Enter the credit profile by hand",
+    operation_id="fundguard_customers_api_credit_profile_set",
 )
 def credit_profile_set(request: HttpRequest, customer_id: int, payload: CreditProfileIn) -> Any:
     limit_currency = payload.limit_currency.upper()

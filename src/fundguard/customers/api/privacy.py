@@ -15,6 +15,7 @@ from fundguard.customers.schemas import CustomerOut, EraseIn, RevealIn, RevealOu
     "/{int:customer_id}/reveal",
     response=RevealOut,
     summary="Reveal one personal field in clear (audited)",
+    operation_id="fundguard_customers_api_customer_field_reveal",
 )
 def customer_field_reveal(request: HttpRequest, customer_id: int, payload: RevealIn) -> Any:
     value = services.customer_field_reveal(
@@ -30,6 +31,7 @@ def customer_field_reveal(request: HttpRequest, customer_id: int, payload: Revea
     "/{int:customer_id}/erase",
     response=CustomerOut,
     summary="Erase personal data by destroying the customer's data key",
+    operation_id="fundguard_customers_api_customer_erase",
 )
 def customer_erase(request: HttpRequest, customer_id: int, payload: EraseIn) -> Any:
     customer = services.customer_erase(

@@ -36,6 +36,7 @@ from fundguard.customers.selectors import bank_details_view, customer_get, ident
     "/{int:customer_id}/identity-documents",
     response={201: IdentityDocumentOut},
     summary="Add an identity document",
+    operation_id="fundguard_customers_api_identity_document_add",
 )
 def identity_document_add(
     request: HttpRequest, customer_id: int, payload: IdentityDocumentIn
@@ -50,6 +51,7 @@ def identity_document_add(
     "/{int:customer_id}/beneficial-owners",
     response={201: BeneficialOwnerOut},
     summary="Add a beneficial owner (organizations)",
+    operation_id="fundguard_customers_api_beneficial_owner_add",
 )
 def beneficial_owner_add(
     request: HttpRequest, customer_id: int, payload: BeneficialOwnerIn
@@ -64,6 +66,7 @@ def beneficial_owner_add(
     "/{int:customer_id}/bank-accounts",
     response={201: BankAccountOut},
     summary="Add one of the customer's own bank accounts",
+    operation_id="fundguard_customers_api_bank_account_add",
 )
 def bank_account_add(
     request: HttpRequest, customer_id: int, payload: BankAccountIn
@@ -75,7 +78,10 @@ def bank_account_add(
 
 
 @router.get(
-    "/{int:customer_id}/bank-accounts", response=list[BankAccountOut], summary="Bank accounts"
+    "/{int:customer_id}/bank-accounts",
+    response=list[BankAccountOut],
+    summary="Bank accounts",
+    operation_id="fundguard_customers_api_bank_account_list",
 )
 def bank_account_list(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
     require_permission(request.user, VIEW)
@@ -87,6 +93,7 @@ def bank_account_list(request: HttpRequest, customer_id: int) -> list[dict[str, 
     "/{int:customer_id}/beneficiaries",
     response={201: BeneficiaryOut},
     summary="Save a beneficiary (收款人)",
+    operation_id="fundguard_customers_api_beneficiary_add",
 )
 def beneficiary_add(
     request: HttpRequest, customer_id: int, payload: BeneficiaryIn
@@ -98,7 +105,10 @@ def beneficiary_add(
 
 
 @router.get(
-    "/{int:customer_id}/beneficiaries", response=list[BeneficiaryOut], summary="Beneficiaries"
+    "/{int:customer_id}/beneficiaries",
+    response=list[BeneficiaryOut],
+    summary="Beneficiaries",
+    operation_id="fundguard_customers_api_beneficiary_list",
 )
 def beneficiary_list(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
     require_permission(request.user, VIEW)
@@ -120,6 +130,7 @@ def _decode(payload: DocumentIn) -> bytes:
     "/{int:customer_id}/documents",
     response={201: DocumentOut},
     summary="Upload a document (JSON, file base64-encoded); stored encrypted",
+    operation_id="fundguard_customers_api_document_upload",
 )
 def document_upload(
     request: HttpRequest, customer_id: int, payload: DocumentIn
@@ -139,7 +150,12 @@ def document_upload(
     return 201, document_out(document)
 
 
-@router.get("/{int:customer_id}/documents", response=list[DocumentOut], summary="Documents")
+@router.get(
+    "/{int:customer_id}/documents",
+    response=list[DocumentOut],
+    summary="Documents",
+    operation_id="fundguard_customers_api_document_list",
+)
 def document_list(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
     require_permission(request.user, VIEW)
     customer = customer_get(customer_id)
