@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -59,8 +59,24 @@ def is_retryable(exc: BaseException) -> bool:
     return "database is locked" in str(exc)
 
 
+def service_atomic() -> transaction.Atomic:
+    """The transaction of a service that other services may compose.
+
+    Called at the top, it is the service's own durable transaction. Called inside another
+    service's transaction (a transfer placing its ledger hold), it joins that one as a savepoint,
+    so that both commit or neither does.
+    """
+    return transaction.atomic(durable=not transaction.get_connection().in_atomic_block)
+
+
 def retrying(work: Callable[[], T], *, attempts: int = MAX_ATTEMPTS) -> T:
-    """Run ``work`` (which opens its own transaction); re-run it after a lost race."""
+    """Run ``work`` (which opens its own transaction); re-run it after a lost race.
+
+    Inside an enclosing transaction ``work`` runs once: a lost race aborts that transaction, so
+    only the outermost :func:`retrying` can start again.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return work()
     for attempt in range(1, attempts + 1):
         try:
             return work()

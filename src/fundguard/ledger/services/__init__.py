@@ -2,7 +2,8 @@
 
 1. check the permission (before the transaction, so that a denial's audit record survives);
 2. validate the input that needs no database (line count, amounts, sides);
-3. open ``transaction.atomic(durable=True)`` (``BEGIN IMMEDIATE`` on SQLite), claim the
+3. open ``service_atomic()`` (its own ``BEGIN IMMEDIATE`` transaction on SQLite, or a savepoint
+   in the transaction of a service that composes it, such as a transfer), claim the
    idempotency key (a replay returns the first result here and writes nothing);
 4. lock the touched accounts in ascending id order, then the hold if there is one;
 5. re-check status, currency and limits under the lock;

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.utils import timezone
 
 from fundguard.audit.services import audit_record
 from fundguard.core.errors import DomainError
-from fundguard.core.locks import retrying
+from fundguard.core.locks import retrying, service_atomic
 from fundguard.core.money import currency_exponent
 from fundguard.core.permissions import require_permission
 from fundguard.ledger.errors import LedgerError
@@ -40,7 +40,7 @@ def account_open(
     currency_exponent(currency)
 
     def once() -> Account:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             if Account.objects.filter(code=code).exists():
                 raise DomainError(LedgerError.account_code_taken, field="code")
             account = Account.objects.create(
@@ -81,7 +81,7 @@ def _account_set_status(
         require_permission(actor, "ledger.manage_accounts")
 
     def once() -> Account:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             account = posting._lock_accounts({"account": account_id})[account_id]
             before = account.status
             if before not in allowed_from:

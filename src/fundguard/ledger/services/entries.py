@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from fundguard.audit.services import audit_record
 from fundguard.core.errors import DomainError
-from fundguard.core.locks import retrying
+from fundguard.core.locks import retrying, service_atomic
 from fundguard.core.money import format_amount
 from fundguard.core.permissions import require_permission
 from fundguard.ledger.errors import LedgerError
@@ -106,7 +106,7 @@ def entry_post(
     }
 
     def once() -> JournalEntry:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             claim = posting._claim(actor, idempotency_key, "ledger.entry_post", payload)
             if claim is not None and claim.is_replay:
                 return posting._replayed(JournalEntry, claim)
@@ -158,7 +158,7 @@ def entry_reverse(
     payload = {"entry": entry_id, "memo": memo}
 
     def once() -> JournalEntry:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             claim = posting._claim(actor, idempotency_key, "ledger.entry_reverse", payload)
             if claim is not None and claim.is_replay:
                 return posting._replayed(JournalEntry, claim)

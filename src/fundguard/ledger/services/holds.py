@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from fundguard.audit.services import audit_record
 from fundguard.core.errors import DomainError
-from fundguard.core.locks import retrying
+from fundguard.core.locks import retrying, service_atomic
 from fundguard.core.money import format_amount
 from fundguard.core.permissions import require_permission
 from fundguard.ledger.errors import LedgerError
@@ -59,7 +59,7 @@ def hold_place(
     }
 
     def once() -> Hold:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             claim = posting._claim(actor, idempotency_key, "ledger.hold_place", payload)
             if claim is not None and claim.is_replay:
                 return posting._replayed(Hold, claim)
@@ -151,7 +151,7 @@ def hold_post(
     payload = {"hold": hold_id, "amount": amount_minor}
 
     def once() -> Hold:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             claim = posting._claim(actor, idempotency_key, "ledger.hold_post", payload)
             if claim is not None and claim.is_replay:
                 return posting._replayed(Hold, claim)
@@ -219,7 +219,7 @@ def _hold_release(
     payload = {"hold": hold_id, "to": str(to)}
 
     def once() -> Hold:
-        with transaction.atomic(durable=True):
+        with service_atomic():
             claim = posting._claim(actor, idempotency_key, f"ledger.hold_{to}", payload)
             if claim is not None and claim.is_replay:
                 return posting._replayed(Hold, claim)
