@@ -8,6 +8,7 @@ from django.db import transaction
 
 from fundguard.audit.services import audit_record
 from fundguard.core.errors import CoreError, DomainError
+from fundguard.core.locks import service_atomic
 from fundguard.core.money import currency_exponent
 from fundguard.customers.masking import last4, mask_name, mask_value
 from fundguard.customers.models import BankAccount, Beneficiary, VerificationStatus
@@ -54,7 +55,7 @@ def _add(
 ) -> B:
     clean = _clean_bank_fields(**fields)
     number = clean.pop("number")
-    with transaction.atomic(durable=True):
+    with service_atomic():  # a transfer to a new payee saves it in the transfer's transaction
         customer = customer_locked(customer_id)
         vault = vault_for(customer)
         row = model(
