@@ -164,7 +164,11 @@ register_errors(
         CustomerError.field_not_editable: (422, _("%(label)s cannot be changed here.")),
         CustomerError.erasure_blocked_by_open_accounts: (
             409,
-            _("The customer still has open funds accounts: their records must be kept."),
+            _(
+                "Personal data cannot be erased while the customer has open funds accounts "
+                "(%(accounts)s): accounting records must be kept for the legal retention "
+                "period. Bring each balance to zero and close the account, then erase again."
+            ),
         ),
     }
 )

@@ -120,9 +120,17 @@ def customer_erase(*, actor: Any, customer_id: int, reason: str) -> Customer:
         raise DomainError(CoreError.invalid_input, field="reason")
     with transaction.atomic(durable=True):
         customer = customer_locked(customer_id)
-        open_accounts = customer.funds_accounts.exclude(account__status=AccountStatus.closed)
-        if open_accounts.exists():
-            raise DomainError(CustomerError.erasure_blocked_by_open_accounts, field="customer")
+        open_codes = list(
+            customer.funds_accounts.exclude(account__status=AccountStatus.closed)
+            .order_by("currency")
+            .values_list("account__code", flat=True)
+        )
+        if open_codes:
+            raise DomainError(
+                CustomerError.erasure_blocked_by_open_accounts,
+                field="customer",
+                accounts=", ".join(open_codes),
+            )
         destroyed = data_key_destroy(customer)
         now = timezone.now()
         Customer.objects.filter(pk=customer.pk).update(

@@ -325,7 +325,12 @@ def test_erasure_is_refused_while_a_funds_account_is_open(operator, risk_officer
         f"/customers/{customer.pk}/erase/", {"reason": "PIPL request", "confirm": "on"}
     )
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    (message,) = response.context["form"].non_field_errors()
+    # The refusal says why (legal retention of accounting records) and what to do.
+    assert f"CUST-{customer.pk:010d}-CNY" in message
+    assert "accounting records must be kept" in message
+    assert "close the account, then erase again" in message
+    assert message in response.content.decode()
     customer.refresh_from_db()
     assert customer.erased_at is None
     assert not AuditRecord.objects.filter(action="customer.erased").exists()
