@@ -57,22 +57,25 @@ def export_rows(customers: QuerySet[Customer]) -> Iterable[list[Any]]:
         yield [_safe(view[c]) for c in COLUMNS]
 
 
-def customers_csv(customers: QuerySet[Customer]) -> bytes:
+def rows_csv(rows: Iterable[list[Any]]) -> bytes:
     """UTF-8 with a BOM, so that Excel shows Chinese names correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in export_rows(customers):
+    for row in rows:
         writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def customers_xlsx(customers: QuerySet[Customer]) -> bytes:
+def rows_xlsx(rows: Iterable[list[Any]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("customers")
-    for row in export_rows(customers):
+    for row in rows:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+WRITERS = {"csv": (rows_csv, CSV_CONTENT_TYPE), "xlsx": (rows_xlsx, XLSX_CONTENT_TYPE)}

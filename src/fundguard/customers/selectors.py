@@ -30,6 +30,12 @@ from fundguard.customers.vault import index_of
 from fundguard.ledger.models import Account
 
 MAX_SEARCH_CHARS = 100
+NUMBER_SEARCH_MIN_DIGITS = 4
+
+
+def search_is_number(search: str) -> bool:
+    """A search for an ID or account number: never echoed back, put in a URL or audited."""
+    return sum(ch.isdigit() for ch in search) >= NUMBER_SEARCH_MIN_DIGITS
 
 
 def customer_get(customer_id: int) -> Customer:

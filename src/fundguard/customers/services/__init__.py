@@ -14,7 +14,7 @@ from fundguard.customers.services.customers import (
     identity_document_add,
 )
 from fundguard.customers.services.documents import document_check, document_upload
-from fundguard.customers.services.exports import customer_data_export
+from fundguard.customers.services.exports import customer_data_export, customer_list_export
 from fundguard.customers.services.funds import funds_account_open
 from fundguard.customers.services.imports import ImportResult, customers_import
 from fundguard.customers.services.kyc import (
@@ -49,6 +49,7 @@ __all__ = [
     "customer_erase",
     "customer_field_reveal",
     "customer_input_clean",
+    "customer_list_export",
     "customer_update",
     "customers_import",
     "data_keys_rotate",

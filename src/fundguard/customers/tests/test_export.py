@@ -51,6 +51,40 @@ def test_the_list_exports_are_masked_and_filtered(client, operator, new_customer
     assert client.get("/customers/export.exe").status_code == 404
 
 
+def test_every_list_export_is_audited_with_who_the_filters_and_the_row_count(
+    client, operator, new_customer
+):
+    number = resident_id()
+    zhang = new_customer(id_number=number)
+    new_customer()
+    _sign_in(client, operator)
+
+    client.get("/customers/export.csv")
+    client.get("/customers/export.xlsx", {"risk_level": zhang.risk_level, "search": "张三"})
+    client.get("/customers/export.csv", {"search": number})  # by hand: the page offers no link
+
+    records = list(AuditRecord.objects.filter(action="customer.list_exported").order_by("seq"))
+    assert [r.actor_username for r in records] == [operator.username] * 3
+    assert [r.changes["format"][1] for r in records] == ["csv", "xlsx", "csv"]
+    assert [r.changes["rows"][1] for r in records] == [2, 2, 1]
+    assert records[0].changes["filters"][1] == {}
+    assert records[1].changes["filters"][1] == {"risk_level": zhang.risk_level, "search": "张*"}
+    assert records[2].changes["filters"][1] == {"search": "****" + number[-4:]}
+    assert number not in str([r.changes for r in records])
+
+
+def test_a_list_export_needs_view_customers_and_a_refusal_writes_no_export_record(
+    make_user, new_customer
+):
+    from fundguard.core.errors import DomainError as Refused
+    from fundguard.customers.services import customer_list_export
+
+    new_customer()
+    with pytest.raises(Refused):
+        customer_list_export(actor=make_user("administrator"), filters={}, file_format="csv")
+    assert not AuditRecord.objects.filter(action="customer.list_exported").exists()
+
+
 def test_the_personal_data_export_holds_everything_decrypted(risk_officer, operator, new_customer):
     number = resident_id()
     customer = new_customer(id_number=number)
