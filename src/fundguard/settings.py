@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "fundguard.audit",
     "fundguard.ledger",
     "fundguard.customers",
+    "fundguard.notifications",
     "fundguard.console",
 ]
 
