@@ -72,18 +72,24 @@ CUSTOMERS_RISK = CUSTOMERS_READ | {
     "customers.erase_personal_data",
 }
 
+# Notifications (docs/notifications.md): operators and integrations register customers'
+# webhooks; operators, auditors and risk officers read the delivery log.
+NOTIFICATIONS_MANAGE = frozenset({"notifications.manage_webhooks"})
+NOTIFICATIONS_READ = frozenset({"notifications.view_deliveries"})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.operator: LEDGER_WRITE | CUSTOMERS_WRITE,
+    Role.operator: LEDGER_WRITE | CUSTOMERS_WRITE | NOTIFICATIONS_MANAGE | NOTIFICATIONS_READ,
     Role.approver_l1: LEDGER_READ | CUSTOMERS_READ,
     Role.approver_l2: LEDGER_READ | CUSTOMERS_READ,
     Role.approver_l3: LEDGER_READ | CUSTOMERS_READ,
-    Role.risk_officer: LEDGER_READ | CUSTOMERS_RISK,
+    Role.risk_officer: LEDGER_READ | CUSTOMERS_RISK | NOTIFICATIONS_READ,
     Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"})
     | LEDGER_READ
-    | CUSTOMERS_READ,
+    | CUSTOMERS_READ
+    | NOTIFICATIONS_READ,
     Role.admin: frozenset({"core.manage_users", "core.manage_settings"}),
     Role.customer: frozenset(),
-    Role.integration: LEDGER_WRITE | CUSTOMERS_WRITE,
+    Role.integration: LEDGER_WRITE | CUSTOMERS_WRITE | NOTIFICATIONS_MANAGE,
 }
 
 
