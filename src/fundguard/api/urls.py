@@ -27,6 +27,7 @@ api.add_router("", core_router)
 api.add_router("/audit", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("", "fundguard.notifications.api.router")
 
 urlpatterns = [
     path("api/v1/", api.urls),
