@@ -51,7 +51,14 @@ CONSOLE_ROLES = frozenset(Role) - {Role.integration, Role.customer}
 
 # Permissions that move money, reserve it or approve its movement. No admin may hold one.
 MONEY_PERMISSIONS: frozenset[str] = frozenset(
-    {"ledger.manage_accounts", "ledger.post_entries", "ledger.manage_holds"}
+    {
+        "ledger.manage_accounts",
+        "ledger.post_entries",
+        "ledger.manage_holds",
+        "payments.manage_payment_files",
+        "payments.release_payment_files",
+        "payments.manage_company_accounts",
+    }
 )
 LEDGER_WRITE = frozenset(
     {"ledger.view_ledger", "ledger.manage_accounts", "ledger.post_entries", "ledger.manage_holds"}
@@ -77,19 +84,35 @@ CUSTOMERS_RISK = CUSTOMERS_READ | {
 NOTIFICATIONS_MANAGE = frozenset({"notifications.manage_webhooks"})
 NOTIFICATIONS_READ = frozenset({"notifications.view_deliveries"})
 
+# Payments (docs/payments.md): operators register the company's bank accounts, build payment
+# files and import the bank's status reports; releasing a file to the bank is the second pair of
+# eyes, for approvers L2 and L3; integrations may import status reports. Others read.
+PAYMENTS_READ = frozenset({"payments.view_payments"})
+PAYMENTS_OPERATE = PAYMENTS_READ | {
+    "payments.manage_payment_files",
+    "payments.manage_company_accounts",
+}
+PAYMENTS_RELEASE = PAYMENTS_READ | {"payments.release_payment_files"}
+PAYMENTS_INTEGRATION = PAYMENTS_READ | {"payments.manage_payment_files"}
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.operator: LEDGER_WRITE | CUSTOMERS_WRITE | NOTIFICATIONS_MANAGE | NOTIFICATIONS_READ,
-    Role.approver_l1: LEDGER_READ | CUSTOMERS_READ,
-    Role.approver_l2: LEDGER_READ | CUSTOMERS_READ,
-    Role.approver_l3: LEDGER_READ | CUSTOMERS_READ,
-    Role.risk_officer: LEDGER_READ | CUSTOMERS_RISK | NOTIFICATIONS_READ,
+    Role.operator: LEDGER_WRITE
+    | CUSTOMERS_WRITE
+    | NOTIFICATIONS_MANAGE
+    | NOTIFICATIONS_READ
+    | PAYMENTS_OPERATE,
+    Role.approver_l1: LEDGER_READ | CUSTOMERS_READ | PAYMENTS_READ,
+    Role.approver_l2: LEDGER_READ | CUSTOMERS_READ | PAYMENTS_RELEASE,
+    Role.approver_l3: LEDGER_READ | CUSTOMERS_READ | PAYMENTS_RELEASE,
+    Role.risk_officer: LEDGER_READ | CUSTOMERS_RISK | NOTIFICATIONS_READ | PAYMENTS_READ,
     Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"})
     | LEDGER_READ
     | CUSTOMERS_READ
-    | NOTIFICATIONS_READ,
+    | NOTIFICATIONS_READ
+    | PAYMENTS_READ,
     Role.admin: frozenset({"core.manage_users", "core.manage_settings"}),
     Role.customer: frozenset(),
-    Role.integration: LEDGER_WRITE | CUSTOMERS_WRITE | NOTIFICATIONS_MANAGE,
+    Role.integration: LEDGER_WRITE | CUSTOMERS_WRITE | NOTIFICATIONS_MANAGE | PAYMENTS_INTEGRATION,
 }
 
 
