@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "fundguard.ledger",
     "fundguard.customers",
     "fundguard.notifications",
+    "fundguard.payments",
     "fundguard.console",
 ]
 
