@@ -5,7 +5,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("fundguard.ledger.urls")),
     path("customers/", include("fundguard.customers.urls")),
-    path("transfers/", include("fundguard.transfers.urls")),
     path("notifications/", include("fundguard.notifications.urls")),
     path("", include("fundguard.console.urls")),
 ]

@@ -27,10 +27,6 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Trial balance"), "ledger:trial_balance", "ledger.view_ledger"),
     NavItem(_("Customers"), "customers:customer_list", "customers.view_customers"),
     NavItem(_("Customer follow-up"), "customers:followup", "customers.view_customers"),
-    NavItem(_("Transfers"), "transfers:transfer_list", "transfers.view_transfers"),
-    NavItem(_("Approvals"), "transfers:inbox", "transfers.approve_transfers"),
-    NavItem(_("Vouchers"), "transfers:voucher_list", "transfers.view_vouchers"),
-    NavItem(_("Approval policy"), "transfers:policy", "transfers.manage_approval_policy"),
     NavItem(
         _("Notifications"), "notifications:notification_list", "notifications.view_deliveries"
     ),
