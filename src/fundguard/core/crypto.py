@@ -11,6 +11,8 @@ Three kinds of key:
   unreadable for good (crypto-shredding), while the rows themselves stay.
 * **The blind-index key** (``FUNDGUARD_BLIND_INDEX_KEY``, base64 of 32 bytes): an HMAC-SHA256
   key kept apart from the master keys, so that an index can be searched without decrypting.
+  While the indexes are rebuilt under a new one it is a ring too (``b2:<base64>,b0:<base64>``):
+  new indexes use the first key, searches try every key, each index row names its key.
 
 Ciphertexts are AES-256-GCM with a random 96-bit nonce. Each carries its format version and
 the id of the key that sealed it (``fg1.<key id>.<base64url(nonce || ciphertext || tag)>``), and
@@ -112,30 +114,29 @@ def key_encode(key: bytes) -> str:
     return base64.b64encode(key).decode("ascii")
 
 
-@functools.lru_cache(maxsize=8)
-def key_ring_parse(text: str) -> KeyRing:
-    """Read ``FUNDGUARD_DATA_KEYS``: JSON object or ``id:base64,id:base64``; first is active."""
+def _ring_parse(text: str, name: str) -> KeyRing:
+    """``id:base64,id:base64`` or a JSON object of them, newest (active) first."""
     text = text.strip()
     if not text:
-        raise KeyConfigurationError("FUNDGUARD_DATA_KEYS is empty")
+        raise KeyConfigurationError(f"{name} is empty")
     pairs: list[tuple[str, str]]
     if text.startswith("{"):
         try:
             loaded = json.loads(text)
         except ValueError:
-            raise KeyConfigurationError("FUNDGUARD_DATA_KEYS is not valid JSON") from None
+            raise KeyConfigurationError(f"{name} is not valid JSON") from None
         if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
-            raise KeyConfigurationError("FUNDGUARD_DATA_KEYS JSON must map key ids to base64")
+            raise KeyConfigurationError(f"{name} JSON must map key ids to base64")
         pairs = list(loaded.items())
     else:
         pairs = []
         for item in text.split(","):
             key_id, sep, value = item.strip().partition(":")
             if not sep:
-                raise KeyConfigurationError("FUNDGUARD_DATA_KEYS items are id:base64")
+                raise KeyConfigurationError(f"{name} items are id:base64")
             pairs.append((key_id.strip(), value))
     if not pairs:
-        raise KeyConfigurationError("FUNDGUARD_DATA_KEYS holds no key")
+        raise KeyConfigurationError(f"{name} holds no key")
     keys: dict[str, bytes] = {}
     for key_id, value in pairs:
         if key_id in keys:
@@ -144,11 +145,33 @@ def key_ring_parse(text: str) -> KeyRing:
     return KeyRing(keys=keys, active_id=pairs[0][0])
 
 
+@functools.lru_cache(maxsize=8)
+def key_ring_parse(text: str) -> KeyRing:
+    """Read ``FUNDGUARD_DATA_KEYS``: JSON object or ``id:base64,id:base64``; first is active."""
+    return _ring_parse(text, "FUNDGUARD_DATA_KEYS")
+
+
+BLIND_INDEX_DEFAULT_KEY_ID = "b0"
+"""The id of a blind-index key given bare (one base64 value, as the embedded mode writes it)."""
+
+
+@functools.lru_cache(maxsize=8)
+def blind_index_ring_parse(text: str) -> KeyRing:
+    """Read ``FUNDGUARD_BLIND_INDEX_KEY``: one bare base64 key (its id is ``b0``), or a ring
+    like the master keys' (``b2:<base64>,b0:<base64>``, newest first) while indexes are rebuilt
+    under a new key: new indexes use the first, searches try them all."""
+    text = text.strip()
+    if text and ":" not in text and not text.startswith("{"):
+        key = _b64decode(text, "FUNDGUARD_BLIND_INDEX_KEY")
+        if len(key) != KEY_BYTES:
+            raise KeyConfigurationError(f"FUNDGUARD_BLIND_INDEX_KEY is not {KEY_BYTES} bytes")
+        return KeyRing(keys={BLIND_INDEX_DEFAULT_KEY_ID: key}, active_id=BLIND_INDEX_DEFAULT_KEY_ID)
+    return _ring_parse(text, "FUNDGUARD_BLIND_INDEX_KEY")
+
+
 def blind_index_key_parse(text: str) -> bytes:
-    key = _b64decode(text, "FUNDGUARD_BLIND_INDEX_KEY")
-    if len(key) != KEY_BYTES:
-        raise KeyConfigurationError(f"FUNDGUARD_BLIND_INDEX_KEY is not {KEY_BYTES} bytes")
-    return key
+    """The active blind-index key of ``FUNDGUARD_BLIND_INDEX_KEY``."""
+    return blind_index_ring_parse(text).active_key
 
 
 def _aad(key_id: str, context: str) -> bytes:
@@ -253,7 +276,12 @@ def configured_key_ring() -> KeyRing:
     return key_ring_parse(settings.FUNDGUARD_DATA_KEYS)
 
 
-def configured_blind_index_key() -> bytes:
+def configured_blind_index_ring() -> KeyRing:
+    """The blind-index keys from ``settings.FUNDGUARD_BLIND_INDEX_KEY`` (active first)."""
     from django.conf import settings
 
-    return blind_index_key_parse(settings.FUNDGUARD_BLIND_INDEX_KEY)
+    return blind_index_ring_parse(settings.FUNDGUARD_BLIND_INDEX_KEY)
+
+
+def configured_blind_index_key() -> bytes:
+    return configured_blind_index_ring().active_key

@@ -19,7 +19,7 @@ from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.money import parse_amount
 from fundguard.customers.models import IdentityDocument
 from fundguard.customers.services.customers import CustomerInput, customer_input_clean
-from fundguard.customers.vault import index_of
+from fundguard.customers.vault import indexes_of
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -209,7 +209,7 @@ def rows_check(rows: list[dict[str, str]]) -> ImportCheck:
     """
     result = ImportCheck(rows_total=len(rows))
     seen: dict[tuple[str, str], int] = {}
-    indexed: list[tuple[int, CustomerInput, str]] = []
+    indexed: list[tuple[int, CustomerInput, list[str]]] = []
     for row in rows:
         number = int(row["__row__"])
         try:
@@ -228,14 +228,15 @@ def rows_check(rows: list[dict[str, str]]) -> ImportCheck:
             )
             continue
         seen[key] = number
-        indexed.append((number, clean, index_of(clean.id_number, "id_number")))
+        indexed.append((number, clean, indexes_of(clean.id_number, "id_number")))
+    # Under every blind-index key: rows not yet rebuilt under a new key still count.
     taken = set(
         IdentityDocument.objects.filter(
-            number_index__in=[index for _n, _c, index in indexed]
+            number_index__in=[index for _n, _c, indexes in indexed for index in indexes]
         ).values_list("id_type", "number_index")
     )
-    for number, clean, index in indexed:
-        if (clean.id_type, index) in taken:
+    for number, clean, indexes in indexed:
+        if any((clean.id_type, index) in taken for index in indexes):
             result.problems.append(
                 RowProblem(number, "id_number", _("another customer already holds this number"))
             )

@@ -26,7 +26,7 @@ from fundguard.customers.models import (
     KycStatus,
 )
 from fundguard.customers.validation import compact
-from fundguard.customers.vault import index_of
+from fundguard.customers.vault import indexes_of
 from fundguard.ledger.models import Account
 
 MAX_SEARCH_CHARS = 100
@@ -50,14 +50,19 @@ def customer_ids_by_number(number: str) -> set[int]:
     value = compact(number)
     if not value:
         return set()
-    id_index = index_of(value, "id_number")
-    account_index = index_of(value, "account_number")
+    # Every key of the blind-index ring: during a rebuild some rows still carry the old index.
+    id_indexes = indexes_of(value, "id_number")
+    account_indexes = indexes_of(value, "account_number")
     ids = set(
-        IdentityDocument.objects.filter(number_index=id_index).values_list("customer_id", flat=True)
+        IdentityDocument.objects.filter(number_index__in=id_indexes).values_list(
+            "customer_id", flat=True
+        )
     )
     for model in (BankAccount, Beneficiary):
         ids |= set(
-            model.objects.filter(number_index=account_index).values_list("customer_id", flat=True)
+            model.objects.filter(number_index__in=account_indexes).values_list(
+                "customer_id", flat=True
+            )
         )
     return ids
 

@@ -17,11 +17,40 @@ from django.utils import timezone
 from fundguard.core import crypto
 from fundguard.core.errors import DomainError
 from fundguard.customers.errors import CustomerError
-from fundguard.customers.models import Customer, CustomerDataKey
+from fundguard.customers.models import (
+    BankAccount,
+    BeneficialOwner,
+    Beneficiary,
+    Customer,
+    CustomerDataKey,
+    CustomerDocument,
+    IdentityDocument,
+)
 
 logger = logging.getLogger(__name__)
 
 DEK_ID_PREFIX = "d"
+
+# Every place a sealed value lives: (model, column, the field name bound into its AAD). A new
+# sealed column must be listed here, or a data-key rotation would leave it under the old key.
+SEALED_PLACES: tuple[tuple[type[models.Model], str, str], ...] = (
+    (Customer, "phone_sealed", "phone"),
+    (Customer, "email_sealed", "email"),
+    (Customer, "address_sealed", "address"),
+    (Customer, "legal_representative_id_sealed", "legal_representative_id"),
+    (IdentityDocument, "number_sealed", "number"),
+    (BankAccount, "number_sealed", "number"),
+    (Beneficiary, "number_sealed", "number"),
+    (BeneficialOwner, "id_sealed", "id_number"),
+    (CustomerDocument, "filename_sealed", "filename"),
+    (CustomerDocument, "content_sealed", "content"),
+)
+# Blind-indexed numbers: (model, purpose of the HMAC).
+INDEXED: tuple[tuple[type[IdentityDocument | BankAccount | Beneficiary], str], ...] = (
+    (IdentityDocument, "id_number"),
+    (BankAccount, "account_number"),
+    (Beneficiary, "account_number"),
+)
 
 
 def _wrap_context(customer_id: int, dek_id: str) -> str:
@@ -39,6 +68,10 @@ class Vault:
         self.customer_id = customer_id
         self._dek_id = dek_id
         self._dek = dek
+
+    @property
+    def key_id(self) -> str:
+        return self._dek_id
 
     def seal(self, model: type[models.Model] | models.Model, field: str, value: str) -> str:
         if not value:
@@ -64,22 +97,25 @@ class Vault:
             raise DomainError(CustomerError.personal_data_unreadable, field=field) from exc
 
 
-def vault_create(customer: Customer) -> Vault:
-    """Give a new customer a data key (inside the caller's transaction)."""
+def _new_data_key(customer_id: int) -> tuple[Vault, crypto.WrappedKey]:
+    """A fresh data key, wrapped under the active master key."""
     ring = crypto.configured_key_ring()
     dek = crypto.key_generate()
     dek_id = DEK_ID_PREFIX + secrets.token_hex(8)
-    wrapped = crypto.dek_wrap(dek, ring=ring, context=_wrap_context(customer.pk, dek_id))
+    wrapped = crypto.dek_wrap(dek, ring=ring, context=_wrap_context(customer_id, dek_id))
+    return Vault(customer_id=customer_id, dek_id=dek_id, dek=dek), wrapped
+
+
+def vault_create(customer: Customer) -> Vault:
+    """Give a new customer a data key (inside the caller's transaction)."""
+    vault, wrapped = _new_data_key(customer.pk)
     CustomerDataKey.objects.create(
-        customer=customer, key_id=dek_id, master_key_id=wrapped.key_id, wrapped=wrapped.token
+        customer=customer, key_id=vault.key_id, master_key_id=wrapped.key_id, wrapped=wrapped.token
     )
-    return Vault(customer_id=customer.pk, dek_id=dek_id, dek=dek)
+    return vault
 
 
-def vault_for(customer: Customer | int) -> Vault:
-    """The vault of an existing customer; refused once the customer's key is destroyed."""
-    customer_id = customer if isinstance(customer, int) else customer.pk
-    key = CustomerDataKey.objects.filter(customer_id=customer_id).first()
+def _vault_of(key: CustomerDataKey | None, customer_id: int) -> Vault:
     if key is None or key.destroyed_at is not None or not key.wrapped:
         raise DomainError(CustomerError.personal_data_erased)
     try:
@@ -92,6 +128,38 @@ def vault_for(customer: Customer | int) -> Vault:
         logger.error("data key of customer %s failed to unwrap: %s", customer_id, exc)
         raise DomainError(CustomerError.personal_data_unreadable) from exc
     return Vault(customer_id=customer_id, dek_id=key.key_id, dek=dek)
+
+
+def vault_for(customer: Customer | int) -> Vault:
+    """The vault of an existing customer; refused once the customer's key is destroyed."""
+    customer_id = customer if isinstance(customer, int) else customer.pk
+    return _vault_of(CustomerDataKey.objects.filter(customer_id=customer_id).first(), customer_id)
+
+
+def data_key_replace(key: CustomerDataKey) -> tuple[int, int]:
+    """Give one customer a fresh data key and re-seal every value of theirs under it.
+
+    Runs inside the caller's transaction, with the customer row locked: the new key and every
+    re-sealed value are committed together, or none is. Each token names its data key
+    (``fg1.<data key id>....``), and a value is opened only with the key it names. Returns how
+    many values and how many of them files were re-sealed.
+    """
+    old = _vault_of(key, key.customer_id)
+    new, wrapped = _new_data_key(key.customer_id)
+    values = files = 0
+    for model, column, field in SEALED_PLACES:
+        rows = model._default_manager.filter(
+            **({"pk": key.customer_id} if model is Customer else {"customer_id": key.customer_id})
+        ).exclude(**{column: ""})
+        for pk, token in list(rows.values_list("pk", column)):
+            resealed = new.seal_bytes(model, field, old.open_bytes(model, field, token))
+            model._default_manager.filter(pk=pk).update(**{column: resealed})
+            values += 1
+            files += column == "content_sealed"
+    key.key_id, key.master_key_id, key.wrapped = new.key_id, wrapped.key_id, wrapped.token
+    key.rekeyed_at = key.rewrapped_at = timezone.now()
+    key.save(update_fields=["key_id", "master_key_id", "wrapped", "rekeyed_at", "rewrapped_at"])
+    return values, files
 
 
 def data_key_destroy(customer: Customer) -> bool:
@@ -116,5 +184,17 @@ def data_key_rewrap(key: CustomerDataKey, ring: crypto.KeyRing) -> bool:
 
 
 def index_of(value: str, purpose: str) -> str:
-    """The blind index of a value for exact search (``purpose``: id_number, account_number)."""
+    """The blind index of a value under the active blind-index key (new and rebuilt rows)."""
     return crypto.blind_index(value, key=crypto.configured_blind_index_key(), purpose=purpose)
+
+
+def index_key_id() -> str:
+    """The id of the active blind-index key, stored with every index it makes."""
+    return crypto.configured_blind_index_ring().active_id
+
+
+def indexes_of(value: str, purpose: str) -> list[str]:
+    """The value's index under every blind-index key in the ring (active first): what a search
+    or a duplicate check looks for, so that rows not yet rebuilt under a new key still match."""
+    ring = crypto.configured_blind_index_ring()
+    return [crypto.blind_index(value, key=key, purpose=purpose) for key in ring.keys.values()]

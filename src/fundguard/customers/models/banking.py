@@ -17,6 +17,8 @@ class _BankDetails(models.Model):
     scheme = models.CharField(max_length=12, choices=AccountScheme.choices)
     number_sealed = models.TextField()
     number_index = models.CharField(max_length=64, blank=True)
+    # The blind-index key that made number_index (see `fundguard keys rotate --blind-index`).
+    number_index_key_id = models.CharField(max_length=32, blank=True)
     number_last4 = models.CharField(max_length=4, blank=True)
     currency = models.CharField(_("currency"), max_length=3)
     verification_status = models.CharField(

@@ -147,6 +147,8 @@ class CustomerDataKey(models.Model):
     wrapped = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     rewrapped_at = models.DateTimeField(null=True, blank=True)
+    # When the customer got this (fresh) data key in a re-key (`keys rotate --data-keys`).
+    rekeyed_at = models.DateTimeField(null=True, blank=True)
     destroyed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

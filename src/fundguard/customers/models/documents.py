@@ -18,6 +18,8 @@ class IdentityDocument(models.Model):
     id_type = models.CharField(_("type"), max_length=24, choices=IdType.choices)
     number_sealed = models.TextField()
     number_index = models.CharField(max_length=64, blank=True)
+    # The blind-index key that made number_index (see `fundguard keys rotate --blind-index`).
+    number_index_key_id = models.CharField(max_length=32, blank=True)
     number_last4 = models.CharField(max_length=4, blank=True)
     issuing_country = models.CharField(max_length=2, blank=True)
     issued_on = models.DateField(null=True, blank=True)

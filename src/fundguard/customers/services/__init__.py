@@ -17,6 +17,14 @@ from fundguard.customers.services.documents import document_check, document_uplo
 from fundguard.customers.services.exports import customer_data_export, customer_list_export
 from fundguard.customers.services.funds import funds_account_open
 from fundguard.customers.services.imports import ImportResult, customers_import
+from fundguard.customers.services.keys import (
+    ReindexReport,
+    RekeyReport,
+    RotationReport,
+    blind_indexes_rebuild,
+    data_keys_rekey,
+    data_keys_rotate,
+)
 from fundguard.customers.services.kyc import (
     credit_profile_set,
     customer_classify,
@@ -27,21 +35,22 @@ from fundguard.customers.services.kyc import (
     risk_rating_compute,
 )
 from fundguard.customers.services.privacy import (
-    RotationReport,
     customer_erase,
     customer_field_reveal,
-    data_keys_rotate,
     document_content_reveal,
 )
 
 __all__ = [
     "CustomerInput",
     "ImportResult",
+    "ReindexReport",
+    "RekeyReport",
     "RotationReport",
     "bank_account_add",
     "bank_details_verify",
     "beneficial_owner_add",
     "beneficiary_add",
+    "blind_indexes_rebuild",
     "credit_profile_set",
     "customer_classify",
     "customer_create",
@@ -52,6 +61,7 @@ __all__ = [
     "customer_list_export",
     "customer_update",
     "customers_import",
+    "data_keys_rekey",
     "data_keys_rotate",
     "document_check",
     "document_content_reveal",

@@ -15,7 +15,7 @@ from fundguard.customers.models import BankAccount, Beneficiary, VerificationSta
 from fundguard.customers.models.banking import _BankDetails
 from fundguard.customers.services._common import check, customer_locked
 from fundguard.customers.validation import account_number_clean, bic_clean
-from fundguard.customers.vault import index_of, vault_for
+from fundguard.customers.vault import index_key_id, index_of, vault_for
 
 ACCOUNT_INDEX_PURPOSE = "account_number"
 MAX_BANK_NAME_CHARS = 200
@@ -62,6 +62,7 @@ def _add(
             customer=customer,
             number_sealed=vault.seal(model, "number", number),
             number_index=index_of(number, ACCOUNT_INDEX_PURPOSE),
+            number_index_key_id=index_key_id(),
             number_last4=last4(number),
             **clean,
             **extra,

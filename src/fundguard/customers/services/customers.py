@@ -34,7 +34,14 @@ from fundguard.customers.validation import (
     id_type_clean,
     phone_clean,
 )
-from fundguard.customers.vault import Vault, index_of, vault_create, vault_for
+from fundguard.customers.vault import (
+    Vault,
+    index_key_id,
+    index_of,
+    indexes_of,
+    vault_create,
+    vault_for,
+)
 
 MAX_NAME_CHARS = 200
 MAX_TEXT_CHARS = 500
@@ -271,8 +278,11 @@ def risk_level_apply(customer: Customer, level: str) -> dict[str, list[Any]]:
     return changes
 
 
-def _id_taken(id_type: str, index: str) -> bool:
-    return IdentityDocument.objects.filter(id_type=id_type, number_index=index).exists()
+def _id_taken(id_type: str, number: str) -> bool:
+    """Held by a customer, under any blind-index key (rows not yet rebuilt included)."""
+    return IdentityDocument.objects.filter(
+        id_type=id_type, number_index__in=indexes_of(number, ID_INDEX_PURPOSE)
+    ).exists()
 
 
 def _audit_view(clean: CustomerInput) -> dict[str, list[Any]]:
@@ -297,8 +307,7 @@ def customer_insert(*, actor: Any, clean: CustomerInput, via: str = "") -> Custo
     checked the permission and opened the transaction. ``via`` names a bulk source (an
     import) in the audit record.
     """
-    index = index_of(clean.id_number, ID_INDEX_PURPOSE)
-    if _id_taken(clean.id_type, index):
+    if _id_taken(clean.id_type, clean.id_number):
         raise invalid(CustomerError.id_number_taken, "id_number", id_type=clean.id_type)
     customer = Customer.objects.create(
         kind=clean.kind,
@@ -333,7 +342,8 @@ def customer_insert(*, actor: Any, clean: CustomerInput, via: str = "") -> Custo
         customer=customer,
         id_type=clean.id_type,
         number_sealed=vault.seal(IdentityDocument, "number", clean.id_number),
-        number_index=index,
+        number_index=index_of(clean.id_number, ID_INDEX_PURPOSE),
+        number_index_key_id=index_key_id(),
         number_last4=last4(clean.id_number),
         issuing_country=clean.country if clean.id_type.startswith("cn_") else "",
         is_primary=True,
@@ -359,12 +369,11 @@ def customer_create(*, actor: Any, **fields: Any) -> Customer:
     """
     check(actor, "customers.manage_customers")
     clean = customer_input_clean(**fields)
-    index = index_of(clean.id_number, ID_INDEX_PURPOSE)
     try:
         with transaction.atomic(durable=True):
             customer = customer_insert(actor=actor, clean=clean)
     except IntegrityError:
-        if _id_taken(clean.id_type, index):
+        if _id_taken(clean.id_type, clean.id_number):
             raise invalid(
                 CustomerError.id_number_taken, "id_number", id_type=clean.id_type
             ) from None
@@ -445,15 +454,15 @@ def identity_document_add(
             customer = customer_locked(customer_id)
             the_type = id_type_clean(id_type, kind=customer.kind)
             number = id_number_clean(the_type, id_number, gender=customer.gender)
-            index = index_of(number, ID_INDEX_PURPOSE)
-            if _id_taken(the_type, index):
+            if _id_taken(the_type, number):
                 raise invalid(CustomerError.id_number_taken, "id_number", id_type=the_type)
             vault = vault_for(customer)
             document = IdentityDocument.objects.create(
                 customer=customer,
                 id_type=the_type,
                 number_sealed=vault.seal(IdentityDocument, "number", number),
-                number_index=index,
+                number_index=index_of(number, ID_INDEX_PURPOSE),
+                number_index_key_id=index_key_id(),
                 number_last4=last4(number),
                 issuing_country=country,
                 issued_on=issued_on,

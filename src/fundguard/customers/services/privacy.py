@@ -1,15 +1,13 @@
-"""Revealing a masked field (audited), erasing a customer's personal data, rotating keys."""
+"""Revealing a masked field (audited) and erasing a customer's personal data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from fundguard.audit.services import audit_record
-from fundguard.core import crypto
 from fundguard.core.errors import CoreError, DomainError
 from fundguard.customers.errors import CustomerError, invalid
 from fundguard.customers.masking import masked
@@ -19,12 +17,11 @@ from fundguard.customers.models import (
     BeneficialOwner,
     Beneficiary,
     Customer,
-    CustomerDataKey,
     CustomerDocument,
     IdentityDocument,
 )
 from fundguard.customers.services._common import check, customer_locked
-from fundguard.customers.vault import data_key_destroy, data_key_rewrap, vault_for
+from fundguard.customers.vault import data_key_destroy, vault_for
 from fundguard.ledger.models import AccountStatus
 
 # field name -> (model, sealed field, stored-as field name for the AAD, last-4 field, per row?)
@@ -143,9 +140,10 @@ def customer_erase(*, actor: Any, customer_id: int, reason: str) -> Customer:
             legal_representative_id_last4="",
             erased_at=now,
         )
-        IdentityDocument.objects.filter(customer=customer).update(number_index="", number_last4="")
-        for model in (BankAccount, Beneficiary):
-            model.objects.filter(customer=customer).update(number_index="", number_last4="")
+        for model in (IdentityDocument, BankAccount, Beneficiary):
+            model.objects.filter(customer=customer).update(
+                number_index="", number_index_key_id="", number_last4=""
+            )
         Beneficiary.objects.filter(customer=customer).update(name=ERASED_NAME)
         BeneficialOwner.objects.filter(customer=customer).update(
             name=ERASED_NAME, name_latin="", id_last4=""
@@ -158,66 +156,3 @@ def customer_erase(*, actor: Any, customer_id: int, reason: str) -> Customer:
         )
     customer.refresh_from_db()
     return customer
-
-
-@dataclass(frozen=True)
-class RotationReport:
-    active_key_id: str
-    total: int
-    rewrapped: int
-    already_current: int
-    destroyed: int
-
-
-ROTATE_BATCH = 500
-
-
-def data_keys_rotate(*, actor: Any = None, batch_size: int = ROTATE_BATCH) -> RotationReport:
-    """Re-wrap every customer data key under the newest master key, in batches.
-
-    Sealed fields need no change: they are sealed with the data key, which stays the same. An
-    old master key may be removed from the ring once a rotation reports nothing left under it.
-    """
-    check(actor, "core.manage_settings")
-    ring = crypto.configured_key_ring()
-    rewrapped = current = destroyed = total = 0
-    last_pk = 0
-    while True:
-        with transaction.atomic(durable=True):
-            keys = list(
-                CustomerDataKey.objects.select_for_update()
-                .filter(pk__gt=last_pk)
-                .order_by("pk")[:batch_size]
-            )
-            if not keys:
-                break
-            for key in keys:
-                total += 1
-                if key.destroyed_at is not None:
-                    destroyed += 1
-                elif data_key_rewrap(key, ring):
-                    rewrapped += 1
-                else:
-                    current += 1
-            last_pk = keys[-1].pk
-    report = RotationReport(
-        active_key_id=ring.active_id,
-        total=total,
-        rewrapped=rewrapped,
-        already_current=current,
-        destroyed=destroyed,
-    )
-    with transaction.atomic(durable=True):
-        audit_record(
-            actor=actor,
-            action="keys.rotated",
-            object_type="customers.customerdatakey",
-            changes={
-                "active_key_id": [None, report.active_key_id],
-                "total": [None, total],
-                "rewrapped": [None, rewrapped],
-                "already_current": [None, current],
-                "destroyed": [None, destroyed],
-            },
-        )
-    return report
