@@ -142,3 +142,15 @@ def test_blind_index_key_must_be_32_bytes():
     assert crypto.blind_index_key_parse(_b64(KEY_A)) == KEY_A
     with pytest.raises(crypto.KeyConfigurationError):
         crypto.blind_index_key_parse(_b64(b"short"))
+
+
+def test_a_bare_blind_index_key_is_a_one_key_ring_b0_and_a_ring_lists_newest_first():
+    bare = crypto.blind_index_ring_parse(_b64(KEY_A))
+    assert (bare.active_id, dict(bare.keys)) == ("b0", {"b0": KEY_A})
+    ring = crypto.blind_index_ring_parse(f"b1:{_b64(KEY_B)},b0:{_b64(KEY_A)}")
+    assert ring.active_id == "b1"
+    assert crypto.blind_index_key_parse(f"b1:{_b64(KEY_B)},b0:{_b64(KEY_A)}") == KEY_B
+    with pytest.raises(crypto.KeyConfigurationError, match="not valid base64"):
+        crypto.blind_index_ring_parse("b1:not base64!")
+    with pytest.raises(crypto.KeyConfigurationError, match="FUNDGUARD_BLIND_INDEX_KEY is empty"):
+        crypto.blind_index_ring_parse(" ")

@@ -259,6 +259,9 @@ def test_keys_generate_prints_entries_the_settings_accept():
     ring = crypto.key_ring_parse(f"{ring_entry.getvalue().strip()},{OLD_KEY}")
     assert ring.active_id == "k2027"
     assert len(crypto.blind_index_key_parse(index_key.getvalue())) == 32
+    index_ring = crypto.blind_index_ring_parse(f"{index_key.getvalue().strip()},b0:{NEW_KEY[3:]}")
+    assert index_ring.active_id.startswith("b")
+    assert set(index_ring.keys) == {index_ring.active_id, "b0"}
 
 
 # --- a complete customer file: every sealed place and every revealable field -----------------

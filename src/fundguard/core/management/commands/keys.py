@@ -1,7 +1,8 @@
 """``fundguard keys``: personal-data keys (docs/customers.md).
 
 * ``keys generate`` prints a new master key entry ``<id>:<base64>`` to put first in
-  ``FUNDGUARD_DATA_KEYS`` (and a blind-index key with ``--blind-index``);
+  ``FUNDGUARD_DATA_KEYS`` (with ``--blind-index``: a ``b<date>:<base64>`` entry to put first in
+  ``FUNDGUARD_BLIND_INDEX_KEY``);
 * ``keys status`` shows the ring, how many data keys each master key wraps and how many blind
   indexes each blind-index key made;
 * ``keys rotate`` re-wraps every customer data key under the active (first) master key;
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         generate = verbs.add_parser("generate", help="print a new master key entry")
         generate.add_argument("--id", default="", help="key id (default k<YYYYMMDDHHMM>)")
         generate.add_argument(
-            "--blind-index", action="store_true", help="print a blind-index key instead"
+            "--blind-index", action="store_true", help="print a blind-index key entry instead"
         )
         verbs.add_parser("status", help="the ring and the data keys under each master key")
         rotate = verbs.add_parser(
@@ -58,10 +59,8 @@ class Command(BaseCommand):
         verb = options["verb"]
         if verb == "generate":
             key = crypto.key_encode(crypto.key_generate())
-            if options["blind_index"]:
-                self.stdout.write(key)
-                return
-            key_id = options["id"] or datetime.now(UTC).strftime("k%Y%m%d%H%M")
+            prefix = "b" if options["blind_index"] else "k"
+            key_id = options["id"] or datetime.now(UTC).strftime(f"{prefix}%Y%m%d%H%M")
             self.stdout.write(f"{key_id}:{key}")
             return
         try:
