@@ -92,7 +92,29 @@ ACTIONS: dict[str, Callable[[Any, Customer, Any], Any]] = {
     "erase": lambda actor, c, _: services.customer_erase(
         actor=actor, customer_id=c.pk, reason="PIPL request"
     ),
+    "add_identity_document": lambda actor, c, _: services.identity_document_add(
+        actor=actor, customer_id=c.pk, id_type="passport", id_number=f"P{c.pk:08d}"
+    ),
+    "classify": lambda actor, c, _: services.customer_classify(
+        actor=actor, customer_id=c.pk, value_class="A"
+    ),
+    "propose_override": lambda actor, c, _: _pending_override(c, actor),
+    "export_personal_data": lambda actor, c, _: services.customer_data_export(
+        actor=actor, customer_id=c.pk
+    ),
+    "export_list": lambda actor, c, _: services.customer_list_export(
+        actor=actor, filters={}, file_format="csv"
+    ),
+    "import": lambda actor, c, _: services.customers_import(
+        actor=actor,
+        filename="customers.csv",
+        content=f"kind,name,id_type,id_number,country\nperson,郑十一,cn_resident_id,{resident_id()},CN\n".encode(),
+    ),
+    "rotate_keys": lambda actor, c, _: services.data_keys_rotate(actor=actor),
+    "rekey_data_keys": lambda actor, c, _: services.data_keys_rekey(actor=actor),
+    "rebuild_blind_indexes": lambda actor, c, _: services.blind_indexes_rebuild(actor=actor),
 }
+KEYS = {"rotate_keys", "rekey_data_keys", "rebuild_blind_indexes"}
 
 OPERATOR = {
     "create",
@@ -101,17 +123,31 @@ OPERATOR = {
     "add_beneficiary",
     "upload_document",
     "open_funds_account",
+    "add_identity_document",
+    "import",
+    "export_list",
 }
-RISK = {"review_kyc", "rate_risk", "approve_override", "set_credit", "reveal", "erase"}
+RISK = {
+    "review_kyc",
+    "rate_risk",
+    "approve_override",
+    "set_credit",
+    "reveal",
+    "erase",
+    "classify",
+    "propose_override",
+    "export_personal_data",
+    "export_list",
+}
 ALLOWED: dict[Role, set[str]] = {
     Role.operator: OPERATOR,
     Role.integration: OPERATOR,
     Role.risk_officer: RISK,
-    Role.approver_l1: set(),
-    Role.approver_l2: set(),
-    Role.approver_l3: set(),
-    Role.auditor: set(),
-    Role.admin: set(),
+    Role.approver_l1: {"export_list"},
+    Role.approver_l2: {"export_list"},
+    Role.approver_l3: {"export_list"},
+    Role.auditor: {"export_list"},
+    Role.admin: KEYS,
     Role.customer: set(),
 }
 VIEWERS = {
