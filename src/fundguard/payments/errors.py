@@ -22,6 +22,7 @@ class PaymentError(StrEnum):
     payment_file_fails_schema = "payment_file_fails_schema"
     payment_file_not_found = "payment_file_not_found"
     payment_file_already_released = "payment_file_already_released"
+    payment_file_not_released = "payment_file_not_released"
     payment_file_releaser_is_builder = "payment_file_releaser_is_builder"
     status_report_unreadable = "status_report_unreadable"
     status_report_already_imported = "status_report_already_imported"
@@ -74,6 +75,10 @@ register_errors(
         PaymentError.payment_file_already_released: (
             409,
             _("This payment file has already been released."),
+        ),
+        PaymentError.payment_file_not_released: (
+            409,
+            _("This payment file has not been released yet; see its orders on /meta."),
         ),
         PaymentError.payment_file_releaser_is_builder: (
             403,
