@@ -28,6 +28,7 @@ api.add_router("/audit", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("", "fundguard.notifications.api.router")
+api.add_router("", "fundguard.payments.api.router")
 
 urlpatterns = [
     path("api/v1/", api.urls),
