@@ -27,6 +27,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Trial balance"), "ledger:trial_balance", "ledger.view_ledger"),
     NavItem(_("Customers"), "customers:customer_list", "customers.view_customers"),
     NavItem(_("Customer follow-up"), "customers:followup", "customers.view_customers"),
+    NavItem(_("Payments"), "payments:file_list", "payments.view_payments"),
     NavItem(_("Notifications"), "notifications:notification_list", "notifications.view_deliveries"),
 ]
 
