@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "fundguard.customers",
     "fundguard.notifications",
     "fundguard.payments",
+    "fundguard.transfers",
     "fundguard.console",
 ]
 

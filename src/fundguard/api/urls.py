@@ -11,6 +11,8 @@ from fundguard.audit.api import router as audit_router
 from fundguard.core.api import router as core_router
 from fundguard.customers.api import router as customers_router
 from fundguard.ledger.api import router as ledger_router
+from fundguard.transfers.api import approvals_router
+from fundguard.transfers.api import router as transfers_router
 
 api = NinjaAPI(
     title="FundGuard API",
@@ -27,6 +29,8 @@ api.add_router("", core_router)
 api.add_router("/audit", audit_router)
 api.add_router("/customers", customers_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/transfers", transfers_router)
+api.add_router("/approvals", approvals_router)
 api.add_router("", "fundguard.notifications.api.router")
 api.add_router("", "fundguard.payments.api.router")
 

@@ -58,6 +58,9 @@ MONEY_PERMISSIONS: frozenset[str] = frozenset(
         "payments.manage_payment_files",
         "payments.release_payment_files",
         "payments.manage_company_accounts",
+        "transfers.make_transfers",
+        "transfers.approve_transfers",
+        "transfers.review_transfers",
     }
 )
 LEDGER_WRITE = frozenset(
@@ -84,6 +87,14 @@ CUSTOMERS_RISK = CUSTOMERS_READ | {
 NOTIFICATIONS_MANAGE = frozenset({"notifications.manage_webhooks"})
 NOTIFICATIONS_READ = frozenset({"notifications.view_deliveries"})
 
+# Transfers (docs/transfers.md): operators and integrations start them, approvers decide, risk
+# officers clear or reject those held for review, auditors read. Administrators set the approval
+# policy, approver limits and delegations through core.manage_settings, and never approve.
+TRANSFERS_READ = frozenset({"transfers.view_transfers", "transfers.view_vouchers"})
+TRANSFERS_MAKE = TRANSFERS_READ | {"transfers.make_transfers"}
+TRANSFERS_APPROVE = TRANSFERS_READ | {"transfers.approve_transfers"}
+TRANSFERS_REVIEW = TRANSFERS_READ | {"transfers.review_transfers"}
+
 # Payments (docs/payments.md): operators register the company's bank accounts, build payment
 # files and import the bank's status reports; releasing a file to the bank is the second pair of
 # eyes, for approvers L2 and L3; integrations may import status reports. Others read.
@@ -100,19 +111,29 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | CUSTOMERS_WRITE
     | NOTIFICATIONS_MANAGE
     | NOTIFICATIONS_READ
+    | TRANSFERS_MAKE
     | PAYMENTS_OPERATE,
-    Role.approver_l1: LEDGER_READ | CUSTOMERS_READ | PAYMENTS_READ,
-    Role.approver_l2: LEDGER_READ | CUSTOMERS_READ | PAYMENTS_RELEASE,
-    Role.approver_l3: LEDGER_READ | CUSTOMERS_READ | PAYMENTS_RELEASE,
-    Role.risk_officer: LEDGER_READ | CUSTOMERS_RISK | NOTIFICATIONS_READ | PAYMENTS_READ,
+    Role.approver_l1: LEDGER_READ | CUSTOMERS_READ | TRANSFERS_APPROVE | PAYMENTS_READ,
+    Role.approver_l2: LEDGER_READ | CUSTOMERS_READ | TRANSFERS_APPROVE | PAYMENTS_RELEASE,
+    Role.approver_l3: LEDGER_READ | CUSTOMERS_READ | TRANSFERS_APPROVE | PAYMENTS_RELEASE,
+    Role.risk_officer: LEDGER_READ
+    | CUSTOMERS_RISK
+    | NOTIFICATIONS_READ
+    | TRANSFERS_REVIEW
+    | PAYMENTS_READ,
     Role.auditor: frozenset({"audit.view_audit_trail", "audit.verify_audit_trail"})
     | LEDGER_READ
     | CUSTOMERS_READ
     | NOTIFICATIONS_READ
+    | TRANSFERS_READ
     | PAYMENTS_READ,
     Role.admin: frozenset({"core.manage_users", "core.manage_settings"}),
     Role.customer: frozenset(),
-    Role.integration: LEDGER_WRITE | CUSTOMERS_WRITE | NOTIFICATIONS_MANAGE | PAYMENTS_INTEGRATION,
+    Role.integration: LEDGER_WRITE
+    | CUSTOMERS_WRITE
+    | NOTIFICATIONS_MANAGE
+    | TRANSFERS_MAKE
+    | PAYMENTS_INTEGRATION,
 }
 
 

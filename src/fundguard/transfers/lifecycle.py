@@ -7,8 +7,6 @@ Pure, no ORM. The table follows "A transfer's life" in ``DESIGN.md``::
     screening -> under_review -> pending_approval | rejected
     rejected / cancelled / expired before execution: hold voided (a draft has none to void)
 
-The transfer codes (:class:`TransferError`) are declared here once, for this module and
-:mod:`fundguard.transfers.policy`.
 """
 
 from __future__ import annotations
@@ -18,93 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from django.utils.translation import gettext_lazy as _
-
-from fundguard.core.errors import DomainError, register_errors
+from fundguard.core.errors import DomainError
+from fundguard.transfers.errors import TransferError
 
 REASON_MAX_CHARS = 1000
 """The longest reason a transition records."""
-
-
-class TransferError(StrEnum):
-    transition_not_allowed = "transition_not_allowed"
-    rejection_needs_reason = "rejection_needs_reason"
-    reason_too_long = "reason_too_long"
-    transfer_amount_not_positive = "transfer_amount_not_positive"
-    currency_not_in_approval_policy = "currency_not_in_approval_policy"
-    risk_addon_unknown = "risk_addon_unknown"
-    approval_policy_invalid = "approval_policy_invalid"
-    approver_is_maker = "approver_is_maker"
-    level_already_approved_by_user = "level_already_approved_by_user"
-    approvals_already_complete = "approvals_already_complete"
-    approval_level_not_required = "approval_level_not_required"
-    approval_out_of_order = "approval_out_of_order"
-    approval_limit_exceeded = "approval_limit_exceeded"
-    approval_daily_limit_exceeded = "approval_daily_limit_exceeded"
-    otp_required = "otp_required"
-
-
-register_errors(
-    {
-        TransferError.transition_not_allowed: (
-            409,
-            _("The transfer is %(status)s: “%(event)s” is not allowed now."),
-        ),
-        TransferError.rejection_needs_reason: (422, _("Give a reason for the rejection.")),
-        TransferError.reason_too_long: (
-            422,
-            _("The reason is longer than %(max_chars)s characters."),
-        ),
-        TransferError.transfer_amount_not_positive: (
-            422,
-            _("The amount of a transfer must be greater than zero."),
-        ),
-        TransferError.currency_not_in_approval_policy: (
-            422,
-            _("The approval policy (version %(version)s) has no tiers for %(currency)s."),
-        ),
-        TransferError.risk_addon_unknown: (
-            422,
-            _("The approval policy (version %(version)s) has no risk add-on “%(addon)s”."),
-        ),
-        TransferError.approval_policy_invalid: (
-            422,
-            _("The approval policy is not valid: %(detail)s"),
-        ),
-        TransferError.approver_is_maker: (
-            403,
-            _("You started this transfer; someone else must approve it."),
-        ),
-        TransferError.level_already_approved_by_user: (
-            403,
-            _("You already approved this transfer at level %(level)s; one person approves once."),
-        ),
-        TransferError.approvals_already_complete: (
-            409,
-            _("This transfer already has every approval it needs."),
-        ),
-        TransferError.approval_level_not_required: (
-            403,
-            _("This transfer needs no approval at level %(level)s."),
-        ),
-        TransferError.approval_out_of_order: (
-            409,
-            _("This transfer waits for a level %(expected)s approval, not level %(level)s."),
-        ),
-        TransferError.approval_limit_exceeded: (
-            403,
-            _("The amount exceeds your single-transfer approval limit."),
-        ),
-        TransferError.approval_daily_limit_exceeded: (
-            403,
-            _("This approval would exceed your daily approval limit."),
-        ),
-        TransferError.otp_required: (
-            403,
-            _("Approving this amount needs a fresh one-time code."),
-        ),
-    }
-)
 
 
 class TransferStatus(StrEnum):

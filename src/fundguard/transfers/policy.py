@@ -18,7 +18,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from fundguard.core.errors import DomainError
-from fundguard.transfers.lifecycle import TransferError
+from fundguard.transfers.errors import TransferError
 
 BINDING_HASH_VERSION = 1
 """Written into every binding hash: a change to what is bound must change this number."""
@@ -101,7 +101,12 @@ DEFAULT_APPROVAL_POLICY = ApprovalPolicy(
             ApprovalTier(up_to_minor=5_000_000, levels=(L1,)),  # up to 50,000.00
             ApprovalTier(up_to_minor=50_000_000, levels=(L1, L2)),  # up to 500,000.00
             ApprovalTier(up_to_minor=None, levels=(L1, L2, L3)),
-        )
+        ),
+        "USD": (
+            ApprovalTier(up_to_minor=700_000, levels=(L1,)),  # up to 7,000.00
+            ApprovalTier(up_to_minor=7_000_000, levels=(L1, L2)),  # up to 70,000.00
+            ApprovalTier(up_to_minor=None, levels=(L1, L2, L3)),
+        ),
     },
     risk_addons={
         # Screening asks for more eyes: at least a manager (L2) approves.
@@ -110,7 +115,8 @@ DEFAULT_APPROVAL_POLICY = ApprovalPolicy(
         "screening_extra_level": (L1, L2),
     },
 )
-"""The defaults of issue 5; administrators replace them with versions of their own."""
+"""The defaults of issue 5 for CNY (USD at about the same values); administrators replace them
+with versions of their own."""
 
 
 def required_levels(
@@ -262,3 +268,47 @@ def approval_check(
     if amount_minor > otp_threshold_minor and not otp_verified:
         raise DomainError(TransferError.otp_required, field="otp")
     return approver_level
+
+
+def policy_to_document(policy: ApprovalPolicy) -> dict[str, object]:
+    """The JSON form stored with each policy version (amounts in minor units)."""
+    return {
+        "tiers": {
+            currency: [
+                {"up_to_minor": t.up_to_minor, "levels": [str(level) for level in t.levels]}
+                for t in tiers
+            ]
+            for currency, tiers in policy.tiers.items()
+        },
+        "risk_addons": {
+            addon: [str(level) for level in levels] for addon, levels in policy.risk_addons.items()
+        },
+    }
+
+
+def policy_from_document(version: int, document: Mapping[str, object]) -> ApprovalPolicy:
+    """Read a stored or submitted policy; anything malformed is ``approval_policy_invalid``."""
+    try:
+        tiers_doc = document["tiers"]
+        addons_doc = document.get("risk_addons", {})
+        if not isinstance(tiers_doc, Mapping) or not isinstance(addons_doc, Mapping):
+            raise TypeError("tiers and risk_addons are objects keyed by currency and add-on")
+        tiers = {
+            str(currency): tuple(
+                ApprovalTier(
+                    up_to_minor=None if t["up_to_minor"] is None else int(t["up_to_minor"]),
+                    levels=tuple(ApprovalLevel(level) for level in t["levels"]),
+                )
+                for t in currency_tiers
+            )
+            for currency, currency_tiers in tiers_doc.items()
+        }
+        addons = {
+            str(addon): tuple(ApprovalLevel(level) for level in levels)
+            for addon, levels in addons_doc.items()
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DomainError(
+            TransferError.approval_policy_invalid, field="document", detail=str(exc)
+        ) from None
+    return ApprovalPolicy(version=version, tiers=tiers, risk_addons=addons)

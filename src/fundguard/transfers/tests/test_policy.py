@@ -118,7 +118,7 @@ def test_an_unknown_risk_add_on_is_refused():
 
 
 def test_a_currency_without_tiers_is_refused():
-    code = _refusal(required_levels, DEFAULT_APPROVAL_POLICY, 100, "USD")
+    code = _refusal(required_levels, DEFAULT_APPROVAL_POLICY, 100, "EUR")
 
     assert code == "currency_not_in_approval_policy"
 

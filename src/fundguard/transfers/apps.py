@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class TransfersConfig(AppConfig):
+    name = "fundguard.transfers"
+    label = "transfers"
+    verbose_name = "FundGuard transfers"
+
+    def ready(self) -> None:
+        from fundguard.payments.hooks import register_status_listener
+        from fundguard.transfers import errors  # noqa: F401 (registers the error codes)
+        from fundguard.transfers.services.execution import on_payment_status
+
+        register_status_listener(on_payment_status)

@@ -1,0 +1,120 @@
+"""The published transfers API (issue 5 item 10), through the test client with bearer tokens."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from fundguard.transfers.models import Transfer
+from fundguard.transfers.tests.conftest import World, payee
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, path: str, body: Any, headers: dict[str, str], key: str = "") -> Any:
+    extra = dict(headers)
+    if key:
+        extra["Idempotency-Key"] = key
+    return client.post(path, data=json.dumps(body), content_type="application/json", headers=extra)
+
+
+@pytest.fixture
+def auth(bearer: Callable[[User], dict[str, str]]) -> Callable[[User], dict[str, str]]:
+    return bearer
+
+
+def body(world: World, amount: str = "30000.00", **extra: Any) -> dict[str, Any]:
+    return {
+        "source_account": world.account.pk,
+        "beneficiary": payee(),
+        "amount": amount,
+        "currency": "CNY",
+        "purpose": "货款",
+        **extra,
+    }
+
+
+def test_request_approve_and_read_a_transfer(client: Client, world: World, auth: Any) -> None:
+    maker = auth(world.operator)
+    request = body(world)
+    r = post(client, "/api/v1/transfers", request, maker, key="t-1")
+    assert r.status_code == 201, r.content
+    created = r.json()
+    assert created["status"] == "pending_approval"
+    assert created["required_levels"] == ["l1"]
+    assert created["beneficiary"]["account_number"].startswith("****")
+    again = post(client, "/api/v1/transfers", request, maker, key="t-1")
+    assert again.json()["id"] == created["id"]
+
+    inbox = client.get("/api/v1/approvals/inbox", headers=auth(world.l1)).json()
+    assert [t["id"] for t in inbox] == [created["id"]]
+    r = post(
+        client,
+        f"/api/v1/transfers/{created['id']}/approve",
+        {"comment": "ok", "otp": world.otp(world.l1)},
+        auth(world.l1),
+    )
+    assert r.status_code == 200, r.content
+    shown = client.get(f"/api/v1/transfers/{created['id']}", headers=auth(world.auditor)).json()
+    assert shown["status"] == "executing"
+    assert shown["approvals"][0]["level"] == "l1"
+    assert shown["hold"]["status"] == "posted"
+    assert shown["voucher_number"].startswith("记-")
+    assert [s["event"] for s in shown["timeline"]][:2] == ["create", "submit"]
+    listed = client.get("/api/v1/transfers?status=executing", headers=auth(world.auditor)).json()
+    assert [t["id"] for t in listed] == [created["id"]]
+
+
+def test_refusals_carry_stable_codes(client: Client, world: World, auth: Any) -> None:
+    maker = auth(world.operator)
+    r = post(client, "/api/v1/transfers", body(world), maker)
+    assert r.status_code == 400
+    assert r.json()["code"] == "idempotency_key_missing"
+    r = post(client, "/api/v1/transfers", body(world, amount="1.001"), maker, key="t-2")
+    assert r.status_code == 422
+    assert r.json()["field"] == "amount"
+    r = post(client, "/api/v1/transfers", body(world, amount="60000.00"), maker, key="t-3")
+    assert r.json()["code"] == "beneficiary_cooling_off"
+    assert r.json()["field"] == "beneficiary"
+    created = post(client, "/api/v1/transfers", body(world), maker, key="t-4").json()
+    r = post(client, f"/api/v1/transfers/{created['id']}/reject", {"reason": ""}, auth(world.l1))
+    assert r.json()["code"] == "rejection_needs_reason"
+    r = post(client, f"/api/v1/transfers/{created['id']}/approve", {}, maker)
+    assert r.status_code == 403
+    r = post(
+        client, f"/api/v1/transfers/{created['id']}/approve", {"otp": "000000"}, auth(world.l1)
+    )
+    assert r.json()["code"] == "otp_invalid"
+    r = post(client, f"/api/v1/transfers/{created['id']}/cancel", {"reason": "dup"}, maker)
+    assert r.json()["status"] == "cancelled"
+    assert Transfer.objects.count() == 1
+    r = post(
+        client,
+        "/api/v1/transfers",
+        {**body(world), "beneficiary": None, "beneficiary_id": 10**9},
+        maker,
+        key="t-5",
+    )
+    assert r.json()["code"] == "beneficiary_not_found"
+
+
+def test_approve_several_at_once_each_checked(client: Client, world: World, auth: Any) -> None:
+    maker = auth(world.operator)
+    ids = [
+        post(
+            client, "/api/v1/transfers", body(world, amount="1000.00"), maker, key=f"b-{i}"
+        ).json()["id"]
+        for i in range(3)
+    ]
+    post(client, f"/api/v1/transfers/{ids[1]}/cancel", {}, maker)
+    r = post(client, "/api/v1/approvals/approve-many", {"transfers": ids}, auth(world.l1))
+    assert r.status_code == 200, r.content
+    outcomes = {o["transfer"]: o for o in r.json()}
+    assert outcomes[ids[0]]["status"] == "executing"
+    assert outcomes[ids[1]]["code"] == "transition_not_allowed"
+    assert outcomes[ids[2]]["status"] == "executing"
