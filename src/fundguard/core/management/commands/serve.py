@@ -9,6 +9,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from waitress import serve
 
+from fundguard.core.periodic import ticker_start
 from fundguard.wsgi import application
 
 
@@ -25,6 +26,7 @@ def _start_worker_thread() -> None:
         excluded_queue_names=[],
     )
     threading.Thread(target=worker.run, name="fundguard-worker", daemon=True).start()
+    ticker_start()
 
 
 class Command(BaseCommand):
