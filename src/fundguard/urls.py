@@ -6,6 +6,7 @@ urlpatterns = [
     path("ledger/", include("fundguard.ledger.urls")),
     path("customers/", include("fundguard.customers.urls")),
     path("payments/", include("fundguard.payments.urls")),
+    path("transfers/", include("fundguard.transfers.urls")),
     path("notifications/", include("fundguard.notifications.urls")),
     path("", include("fundguard.console.urls")),
 ]

@@ -28,7 +28,13 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Customers"), "customers:customer_list", "customers.view_customers"),
     NavItem(_("Customer follow-up"), "customers:followup", "customers.view_customers"),
     NavItem(_("Payments"), "payments:file_list", "payments.view_payments"),
-    NavItem(_("Notifications"), "notifications:notification_list", "notifications.view_deliveries"),
+    NavItem(_("Transfers"), "transfers:transfer_list", "transfers.view_transfers"),
+    NavItem(_("Approvals"), "transfers:inbox", "transfers.approve_transfers"),
+    NavItem(_("Vouchers"), "transfers:voucher_list", "transfers.view_vouchers"),
+    NavItem(_("Approval policy"), "transfers:policy", "core.manage_settings"),
+    NavItem(
+        _("Notifications"), "notifications:notification_list", "notifications.view_deliveries"
+    ),
 ]
 
 
