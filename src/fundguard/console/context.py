@@ -32,9 +32,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Approvals"), "transfers:inbox", "transfers.approve_transfers"),
     NavItem(_("Vouchers"), "transfers:voucher_list", "transfers.view_vouchers"),
     NavItem(_("Approval policy"), "transfers:policy", "core.manage_settings"),
-    NavItem(
-        _("Notifications"), "notifications:notification_list", "notifications.view_deliveries"
-    ),
+    NavItem(_("Notifications"), "notifications:notification_list", "notifications.view_deliveries"),
 ]
 
 
