@@ -17,6 +17,7 @@ CUSTOMER_EVENTS: dict[str, Promise] = {
     "transfer.failed": _("Your transfer failed"),
     "transfer.returned": _("Your transfer was returned"),
     "transfer.cancelled": _("Your transfer was cancelled"),
+    "transfer.expired": _("Your transfer expired before it was approved"),
 }
 STAFF_EVENTS: dict[str, Promise] = {
     "approval.waiting": _("A transfer is waiting for your approval"),
