@@ -325,7 +325,7 @@ def test_the_inbox_lists_what_waits_for_the_level_most_overdue_first(
     assert page.index(older.reference) < page.index(newer.reference)
     assert "overdue" in page
     assert "****" in page
-    assert "– / L1" in page
+    assert "\u2013 / L1" in page
     client.logout()
     page = sign_in(client, world.l2).get("/transfers/inbox/").content.decode()
     assert older.reference not in page  # L1 first
