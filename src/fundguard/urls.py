@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.urls import include, path
+
+from fundguard.notifications.demo_receiver import demo_webhook_receive
 
 urlpatterns = [
     path("", include("fundguard.api.urls")),
@@ -10,3 +13,6 @@ urlpatterns = [
     path("notifications/", include("fundguard.notifications.urls")),
     path("", include("fundguard.console.urls")),
 ]
+
+if not settings.IS_PRODUCTION:  # the demo customer's webhook receiver (fundguard demo)
+    urlpatterns.insert(0, path("demo/webhook/", demo_webhook_receive, name="demo_webhook"))

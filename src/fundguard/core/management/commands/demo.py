@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from fundguard.core.demo import demo_users_load
+from fundguard.customers.demo import customers_demo_load
 from fundguard.ledger.demo import ledger_demo_load
+from fundguard.transfers.demo import transfers_demo_load
 
 
 class Command(BaseCommand):
@@ -21,6 +23,8 @@ class Command(BaseCommand):
         call_command("init", verbosity=0)
         sign_ins = demo_users_load()
         ledger_demo_load()
+        customers_demo_load()
+        transfers_demo_load(port=options["port"])
         self.stdout.write("Demo sign-ins (password, then a one-time code where the role needs it):")
         for s in sign_ins:
             password = s.password or "(API only: fundguard token create integration)"
