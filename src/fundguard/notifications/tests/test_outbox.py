@@ -16,7 +16,15 @@ from fundguard.notifications.services import (
 )
 from fundguard.notifications.tests.conftest import PAYLOAD, make_customer
 
-CUSTOMER_STATUSES = ["submitted", "approved", "completed", "failed", "returned", "cancelled"]
+CUSTOMER_STATUSES = [
+    "submitted",
+    "approved",
+    "rejected",
+    "completed",
+    "failed",
+    "returned",
+    "cancelled",
+]
 
 
 class _Boom(Exception):
