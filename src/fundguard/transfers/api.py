@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 
 from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.money import parse_amount
@@ -137,6 +138,49 @@ def transfer_create(request: HttpRequest, payload: TransferIn) -> tuple[int, dic
         idempotency_key=key,
     )
     return 201, _view(transfer.pk)
+
+
+class RowProblemOut(Schema):
+    row: int
+    field: str
+    reason: str
+
+
+BATCH_FILE = File(..., description="The batch file, .csv or .xlsx")
+
+
+class BatchOut(Schema):
+    batch: int | None
+    rows_total: int
+    dry_run: bool
+    problems: list[RowProblemOut]
+    transfers: list[int]
+
+
+@router.post(
+    "/batches",
+    response={200: BatchOut, 201: BatchOut, **WRITE_ERRORS},
+    summary="Check or submit a batch file",
+)
+def transfer_batch(
+    request: HttpRequest, file: UploadedFile = BATCH_FILE, dry_run: bool = True
+) -> tuple[int, dict[str, Any]]:
+    """A CSV or XLSX of transfers (docs/transfers.md): every row a transfer, or none. A dry run
+    (the default) reports every bad row and writes nothing; 201 when the batch was submitted."""
+    report = services.transfer_batch_submit(
+        actor=request.user,
+        filename=file.name or "",
+        content=file.read(),
+        dry_run=dry_run,
+    )
+    body = {
+        "batch": report.batch.pk if report.batch else None,
+        "rows_total": report.rows_total,
+        "dry_run": report.dry_run,
+        "problems": [{"row": p.row, "field": p.field, "reason": p.reason} for p in report.problems],
+        "transfers": [t.pk for t in report.transfers],
+    }
+    return (201 if report.batch else 200), body
 
 
 @router.get("", response={200: list[TransferOut], **ERRORS}, summary="Transfers, newest first")

@@ -118,3 +118,33 @@ def test_approve_several_at_once_each_checked(client: Client, world: World, auth
     assert outcomes[ids[0]]["status"] == "executing"
     assert outcomes[ids[1]]["code"] == "transition_not_allowed"
     assert outcomes[ids[2]]["status"] == "executing"
+
+
+def test_a_batch_file_checked_then_submitted(client: Client, world: World, auth: Any) -> None:
+    p = payee()
+    content = (
+        "source_account,amount,currency,purpose,beneficiary_name,account_number,bank_name,country\n"
+        f"{world.account.pk},100.00,CNY,工资,{p['name']},{p['account_number']},{p['bank_name']},CN\n"
+        f"{world.account.pk},1.234,CNY,工资,{p['name']},{p['account_number']},{p['bank_name']},CN\n"
+    ).encode()
+    maker = auth(world.operator)
+
+    def upload(data: bytes, dry_run: bool) -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(
+            f"/api/v1/transfers/batches?dry_run={str(dry_run).lower()}",
+            {"file": SimpleUploadedFile("pay.csv", data, content_type="text/csv")},
+            headers=maker,
+        )
+
+    checked = upload(content, dry_run=True)
+    assert checked.status_code == 200, checked.content
+    assert checked.json()["problems"] == [
+        {"row": 3, "field": "amount", "reason": checked.json()["problems"][0]["reason"]}
+    ]
+    fixed = content.replace(b",1.234,", b",1.23,")
+    submitted = upload(fixed, dry_run=False)
+    assert submitted.status_code == 201, submitted.content
+    assert len(submitted.json()["transfers"]) == 2
+    assert Transfer.objects.filter(channel="batch").count() == 2
