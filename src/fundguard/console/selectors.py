@@ -40,4 +40,23 @@ def dashboard_figures(user: Any) -> list[Figure]:
             Figure(_("Customer documents expiring"), len(documents_expiring())),
             Figure(_("KYC reviews overdue"), kyc_reviews_overdue().count()),
         ]
+    if user.has_perm("transfers.approve_transfers"):
+        from fundguard.transfers.selectors import approval_inbox
+
+        figures.append(Figure(_("Approvals waiting for you"), len(approval_inbox(user))))
+    if user.has_perm("transfers.view_transfers"):
+        from fundguard.transfers.models import Transfer
+
+        today = timezone.localdate()
+        figures += [
+            Figure(
+                _("Transfers pending approval"),
+                Transfer.objects.filter(status="pending_approval").count(),
+            ),
+            Figure(_("Transfers executing"), Transfer.objects.filter(status="executing").count()),
+            Figure(
+                _("Transfers completed today"),
+                Transfer.objects.filter(status="completed", status_changed_at__date=today).count(),
+            ),
+        ]
     return figures

@@ -720,3 +720,15 @@ def test_an_administrator_grants_a_delegation_for_anyone(client: Any, world: Wor
     assert "ends_at" in response.context["form"].errors
     assert "90 days" in " ".join(response.context["form"].errors["ends_at"])
     assert not Delegation.objects.exists()
+
+
+def test_the_dashboard_counts_what_waits_for_the_approver(client: Any, world: World) -> None:
+    make_transfer(world, TIER1)
+    sign_in(client, world.l1)
+    figures = {str(f.label): f.value for f in client.get("/").context["figures"]}
+    assert figures["Approvals waiting for you"] == 1
+    assert figures["Transfers pending approval"] == 1
+    assert figures["Transfers executing"] == 0
+    client.logout()
+    figures = {str(f.label): f.value for f in sign_in(client, world.l2).get("/").context["figures"]}
+    assert figures["Approvals waiting for you"] == 0  # L1 first
