@@ -39,13 +39,26 @@ OPERATION_IDS = {
 def test_customers_operation_ids_are_the_published_ones(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
+    paths = response.json()["paths"]
+
     published = {
-        (method, path): operation["operationId"]
-        for path, operations in response.json()["paths"].items()
-        if path.startswith("/api/v1/customers")
-        for method, operation in operations.items()
+        (method, path): paths[path][method]["operationId"] for method, path in OPERATION_IDS
     }
 
     assert published == {
         route: f"fundguard_customers_api_{name}" for route, name in OPERATION_IDS.items()
     }
+
+
+def test_every_customers_operation_names_its_operation_id():
+    """A new route must choose its id (and be pinned above), not inherit a module's name."""
+    from fundguard.customers.api import router
+
+    operations = [
+        operation
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+    ]
+    assert sorted(operation.operation_id for operation in operations) == sorted(
+        f"fundguard_customers_api_{name}" for name in OPERATION_IDS.values()
+    )
