@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 DEK_ID_PREFIX = "d"
 
 # Every place a sealed value lives: (model, column, the field name bound into its AAD). A new
-# sealed column must be listed here, or a data-key rotation would leave it under the old key.
-SEALED_PLACES: tuple[tuple[type[models.Model], str, str], ...] = (
+# sealed column must be listed here (or, in another app, registered with sealed_place_register),
+# or a data-key rotation would leave it under the old key.
+_SEALED_PLACES: list[tuple[type[models.Model], str, str]] = [
     (Customer, "phone_sealed", "phone"),
     (Customer, "email_sealed", "email"),
     (Customer, "address_sealed", "address"),
@@ -44,7 +45,21 @@ SEALED_PLACES: tuple[tuple[type[models.Model], str, str], ...] = (
     (BeneficialOwner, "id_sealed", "id_number"),
     (CustomerDocument, "filename_sealed", "filename"),
     (CustomerDocument, "content_sealed", "content"),
-)
+]
+
+
+def sealed_place_register(model: type[models.Model], column: str, field: str) -> None:
+    """Another app's column sealed under the customer's data key (the model has a ``customer``
+    foreign key): a data-key rotation re-seals it with the rest. Called from ``ready()``."""
+    if (model, column, field) not in _SEALED_PLACES:
+        _SEALED_PLACES.append((model, column, field))
+
+
+def sealed_places() -> tuple[tuple[type[models.Model], str, str], ...]:
+    """Every (model, column, field) sealed under a customer's data key."""
+    return tuple(_SEALED_PLACES)
+
+
 # Blind-indexed numbers: (model, purpose of the HMAC).
 INDEXED: tuple[tuple[type[IdentityDocument | BankAccount | Beneficiary], str], ...] = (
     (IdentityDocument, "id_number"),
@@ -147,7 +162,7 @@ def data_key_replace(key: CustomerDataKey) -> tuple[int, int]:
     old = _vault_of(key, key.customer_id)
     new, wrapped = _new_data_key(key.customer_id)
     values = files = 0
-    for model, column, field in SEALED_PLACES:
+    for model, column, field in sealed_places():
         rows = model._default_manager.filter(
             **({"pk": key.customer_id} if model is Customer else {"customer_id": key.customer_id})
         ).exclude(**{column: ""})

@@ -39,7 +39,7 @@ from fundguard.customers.services import (
 )
 from fundguard.customers.services.privacy import REVEALABLE
 from fundguard.customers.tests.conftest import card_number, resident_id, uscc_number
-from fundguard.customers.vault import INDEXED, SEALED_PLACES, vault_for
+from fundguard.customers.vault import INDEXED, sealed_places, vault_for
 from fundguard.ledger.models import Account
 from fundguard.ledger.services import account_close
 
@@ -360,7 +360,7 @@ def _reveal(officer, customer: Customer, expected) -> dict[tuple[str, int | None
 def _tokens(customer: Customer) -> list[str]:
     """Every sealed value the customer has, from every sealed place."""
     tokens = []
-    for model, column, _field in SEALED_PLACES:
+    for model, column, _field in sealed_places():
         owner = {"pk": customer.pk} if model is Customer else {"customer": customer}
         tokens += [
             t for t in model._default_manager.filter(**owner).values_list(column, flat=True) if t
