@@ -8,8 +8,6 @@ not clean, so the dry run and the real import cannot disagree.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.money import parse_amount
+from fundguard.core.tabular import ROW_NUMBER, table_read
 from fundguard.customers.models import IdentityDocument
 from fundguard.customers.services.customers import CustomerInput, customer_input_clean
 from fundguard.customers.vault import indexes_of
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-MAX_CELL_CHARS = 1000
 REQUIRED_COLUMNS = ("kind", "name", "id_type", "id_number", "country")
 OPTIONAL_COLUMNS = (
     "name_latin",
@@ -46,15 +44,6 @@ OPTIONAL_COLUMNS = (
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "是", "x"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "否"})
-HEADER_ROW = 1
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (type, size, encoding, header, too many rows)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -77,89 +66,16 @@ class ImportCheck:
         return self.rows_total > 0 and not self.problems
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if len(text) > MAX_CELL_CHARS:
-        raise ImportFileError(_("A cell is longer than %(n)s characters.") % {"n": MAX_CELL_CHARS})
-    return text
-
-
-def _decode(content: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB 18030 (what Excel in China saves)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The file is neither UTF-8 nor GB 18030 text."))
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(_decode(content), newline=""))
-    rows: list[list[str]] = []
-    for row in reader:
-        rows.append([_cell(c) for c in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    return rows
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    try:
-        sheet = book.worksheets[0]
-        rows: list[list[str]] = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell(c) for c in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-    finally:
-        book.close()
-    return rows
-
-
 def rows_read(*, filename: str, content: bytes) -> list[dict[str, str]]:
     """The data rows as {column: text}; blank lines are skipped but keep their numbers."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is larger than %(n)s bytes.") % {"n": MAX_FILE_BYTES})
-    name = filename.lower()
-    if name.endswith(".csv"):
-        grid = _csv_rows(content)
-    elif name.endswith(".xlsx"):
-        grid = _xlsx_rows(content)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    if not grid:
-        raise ImportFileError(_("The file is empty."))
-    if len(grid) > MAX_ROWS + 1:
-        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
-    header = [h.strip().lower() for h in grid[0]]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if missing or unknown:
-        raise ImportFileError(
-            _("Header row: missing columns %(missing)s; unknown columns %(unknown)s.")
-            % {"missing": ", ".join(missing) or "-", "unknown": ", ".join(unknown) or "-"}
-        )
-    rows: list[dict[str, str]] = []
-    for number, values in enumerate(grid[1:], start=HEADER_ROW + 1):
-        if not any(values):
-            continue
-        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}
-        row["__row__"] = str(number)
-        rows.append(row)
-    return rows
+    return table_read(
+        filename=filename,
+        content=content,
+        required=REQUIRED_COLUMNS,
+        optional=OPTIONAL_COLUMNS,
+        max_bytes=MAX_FILE_BYTES,
+        max_rows=MAX_ROWS,
+    )
 
 
 def _bool(text: str) -> bool:
@@ -211,7 +127,7 @@ def rows_check(rows: list[dict[str, str]]) -> ImportCheck:
     seen: dict[tuple[str, str], int] = {}
     indexed: list[tuple[int, CustomerInput, list[str]]] = []
     for row in rows:
-        number = int(row["__row__"])
+        number = int(row[ROW_NUMBER])
         try:
             clean = row_clean(row)
         except DomainError as exc:

@@ -34,7 +34,7 @@ def customers_import(
     """Check every row; unless ``dry_run``, store them all when (and only when) all are clean.
 
     The file is checked again here, so a real import of a file with one bad row writes nothing
-    and returns the report. ``ImportFileError`` (unreadable file, bad header) passes through.
+    and returns the report. ``TableFileError`` (unreadable file, bad header) passes through.
     """
     check(actor, "customers.import_customers")
     result = ImportResult(check=rows_check(rows_read(filename=filename, content=content)))

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from fundguard.audit.models import AuditRecord
-from fundguard.customers.imports import ImportFileError, rows_read
+from fundguard.core.tabular import TableFileError
+from fundguard.customers.imports import rows_read
 from fundguard.customers.models import Customer
 from fundguard.customers.services import customers_import
 from fundguard.customers.tests.conftest import (
@@ -142,7 +143,7 @@ def test_xlsx_and_gb18030_csv_are_read(operator):
     ],
 )
 def test_an_unreadable_file_is_refused_as_a_whole(filename, content, words):
-    with pytest.raises(ImportFileError) as caught:
+    with pytest.raises(TableFileError) as caught:
         rows_read(filename=filename, content=content)
     assert words in caught.value.message
 

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from fundguard.console.access import staff_page
 from fundguard.core.errors import DomainError
+from fundguard.core.tabular import TableFileError
 from fundguard.customers import services
 from fundguard.customers.forms import ImportForm, error_place
-from fundguard.customers.imports import COLUMNS, MAX_FILE_BYTES, ImportFileError
+from fundguard.customers.imports import COLUMNS, MAX_FILE_BYTES
 
 
 @staff_page("customers.import_customers")
@@ -39,7 +40,7 @@ def customer_import(request: HttpRequest) -> HttpResponse:
                 content=upload.read(MAX_FILE_BYTES + 1),
                 dry_run=dry_run,
             )
-        except ImportFileError as exc:
+        except TableFileError as exc:
             form.add_error("file", exc.message)
         except DomainError as exc:
             error_place(form, exc)
