@@ -60,6 +60,11 @@ def aged_payee(world: World) -> Beneficiary:
     return payee
 
 
+def htmx_ready(page: Any) -> None:
+    """htmx loads deferred: typing before it listens would send nothing."""
+    page.wait_for_function("() => window.htmx !== undefined")
+
+
 def sign_in(page: Any, journey: Journey, user: Any, words: dict[str, str]) -> None:
     page.goto(journey.url("/signin/"))
     password_step(page, user.username, words)
@@ -83,8 +88,11 @@ def operator_submits(
 ) -> Transfer:
     page.goto(journey.url("/transfers/"))
     page.locator("a[href='/transfers/new/']").first.click()
+    htmx_ready(page)
     page.locator("input[name=search]").fill("张三")
+    page.locator("input[name=search]").press("Enter")
     page.locator("#customer-matches a").first.click()
+    htmx_ready(page)
     expect(page.locator("select[name=source_account]")).to_have_value(str(world.account.pk))
     if payee is None:
         page.locator("input[name=beneficiary_name]").fill("李四")
