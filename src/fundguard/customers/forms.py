@@ -116,6 +116,8 @@ class BankAccountForm(forms.Form):
 
 class BeneficiaryForm(BankAccountForm):
     name = forms.CharField(label=_("Beneficiary name"), required=False)
+    province = forms.CharField(label=_("Province of the branch"), required=False)
+    city = forms.CharField(label=_("City of the branch"), required=False)
     field_order = ["name"]
 
 

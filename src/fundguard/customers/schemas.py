@@ -136,6 +136,8 @@ class BankAccountIn(Schema):
 
 class BeneficiaryIn(BankAccountIn):
     name: str = Field(max_length=200)
+    province: str = Field("", max_length=40, description="省份 of the payee's bank branch")
+    city: str = Field("", max_length=40, description="城市 of the payee's bank branch")
 
 
 class BankAccountOut(Schema):
@@ -152,6 +154,8 @@ class BankAccountOut(Schema):
 
 class BeneficiaryOut(BankAccountOut):
     name: str
+    province: str
+    city: str
     cooling_off_until: datetime
 
 

@@ -198,6 +198,8 @@ def bank_details_view(row: BankAccount | Beneficiary) -> dict[str, Any]:
     }
     if isinstance(row, Beneficiary):
         view["name"] = row.name
+        view["province"] = row.province
+        view["city"] = row.city
         view["cooling_off_until"] = beneficiary_cooling_off_ends_at(row)
     return view
 

@@ -97,6 +97,12 @@ class TransferForm(forms.Form):
     beneficiary_bic = forms.CharField(
         label=_("New beneficiary: BIC"), required=False, max_length=11
     )
+    beneficiary_province = forms.CharField(
+        label=_("New beneficiary: province of the branch"), required=False, max_length=40
+    )
+    beneficiary_city = forms.CharField(
+        label=_("New beneficiary: city of the branch"), required=False, max_length=40
+    )
     beneficiary_country = forms.CharField(
         label=_("New beneficiary: country (ISO code)"), required=False, max_length=2, initial="CN"
     )

@@ -57,6 +57,9 @@ class Beneficiary(_BankDetails):
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="beneficiaries")
     name = models.CharField(_("name"), max_length=200)
+    # Where the payee's bank branch is: Chinese banks' batch files ask for both (省份, 城市).
+    province = models.CharField(_("province"), max_length=40, blank=True)
+    city = models.CharField(_("city"), max_length=40, blank=True)
 
     class Meta(_BankDetails.Meta):
         ordering = ["id"]

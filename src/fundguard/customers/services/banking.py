@@ -19,6 +19,7 @@ from fundguard.customers.vault import index_key_id, index_of, vault_for
 
 ACCOUNT_INDEX_PURPOSE = "account_number"
 MAX_BANK_NAME_CHARS = 200
+MAX_PLACE_CHARS = 40
 
 B = TypeVar("B", bound=_BankDetails)
 
@@ -124,18 +125,24 @@ def beneficiary_add(
     branch: str = "",
     bic: str = "",
     scheme: str = "",
+    province: str = "",
+    city: str = "",
 ) -> Beneficiary:
     """Save a payee; its ``created_at`` starts the cooling-off period (selectors)."""
     check(actor, "customers.manage_customers")
     name = (name or "").strip()
     if not name or len(name) > MAX_BANK_NAME_CHARS:
         raise DomainError(CoreError.invalid_input, field="name")
+    place = {"province": (province or "").strip(), "city": (city or "").strip()}
+    for field, value in place.items():
+        if len(value) > MAX_PLACE_CHARS or not value.isprintable():
+            raise DomainError(CoreError.invalid_input, field=field)
     return _add(
         Beneficiary,
         actor=actor,
         customer_id=customer_id,
         action="customer.beneficiary_added",
-        extra={"name": name},
+        extra={"name": name, **place},
         bank_name=bank_name,
         branch=branch,
         bic=bic,

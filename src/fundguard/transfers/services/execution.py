@@ -44,6 +44,8 @@ def _instruction(transfer: Transfer) -> PaymentInstruction:
         creditor_bic=beneficiary.bic,
         creditor_bank_name=beneficiary.bank_name,
         creditor_country=transfer.beneficiary_country,
+        creditor_province=beneficiary.province,
+        creditor_city=beneficiary.city,
         requested_execution_date=transfer.requested_execution_date,
         remittance_information=transfer.remittance_information or transfer.reference,
         purpose=transfer.purpose,

@@ -68,6 +68,8 @@ class NewBeneficiary:
     country: str
     bic: str = ""
     branch: str = ""
+    province: str = ""
+    city: str = ""
 
 
 def _text(value: str, field: str, *, required: bool) -> str:
@@ -126,6 +128,8 @@ def _beneficiary(
             currency=currency,
             bic=new.bic,
             branch=new.branch,
+            province=new.province,
+            city=new.city,
         )
     except DomainError as exc:
         exc.field = f"beneficiary.{exc.field}" if exc.field else "beneficiary"

@@ -115,6 +115,8 @@ def _create(request: HttpRequest, form: TransferForm) -> Transfer | None:
                 country=data["beneficiary_country"],
                 bic=data["beneficiary_bic"],
                 branch=data["beneficiary_branch"],
+                province=data["beneficiary_province"],
+                city=data["beneficiary_city"],
             )
         return services.transfer_create(
             actor=request.user,
