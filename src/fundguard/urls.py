@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from fundguard.notifications.demo_receiver import demo_webhook_receive
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fundguard.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("fundguard.ledger.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Router, Schema
@@ -31,6 +32,8 @@ class BeneficiaryIn(Schema):
     country: str = Field(min_length=2, max_length=2)
     bic: str = Field("", max_length=11)
     branch: str = Field("", max_length=200)
+    province: str = Field("", max_length=40, description="省份 of the payee's bank branch")
+    city: str = Field("", max_length=40, description="城市 of the payee's bank branch")
 
 
 class TransferIn(Schema):
@@ -146,9 +149,6 @@ class RowProblemOut(Schema):
     reason: str
 
 
-BATCH_FILE = File(..., description="The batch file, .csv or .xlsx")
-
-
 class BatchOut(Schema):
     batch: int | None
     rows_total: int
@@ -163,7 +163,7 @@ class BatchOut(Schema):
     summary="Check or submit a batch file",
 )
 def transfer_batch(
-    request: HttpRequest, file: UploadedFile = BATCH_FILE, dry_run: bool = True
+    request: HttpRequest, file: File[UploadedFile], dry_run: bool = True
 ) -> tuple[int, dict[str, Any]]:
     """A CSV or XLSX of transfers (docs/transfers.md): every row a transfer, or none. A dry run
     (the default) reports every bad row and writes nothing; 201 when the batch was submitted."""
@@ -271,7 +271,12 @@ def transfer_voucher_pdf(request: HttpRequest, transfer_id: ObjectId) -> HttpRes
     voucher = getattr(transfer, "voucher", None)
     if voucher is None:
         raise DomainError(TransferError.voucher_not_found, field="voucher")
-    voucher, pdf, _copy = services.voucher_print(actor=request.user, voucher_id=voucher.pk)
+    voucher, pdf, is_copy = services.voucher_print(actor=request.user, voucher_id=voucher.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="voucher-{voucher.number_text}.pdf"'
+    copy = "-copy" if is_copy else ""
+    ascii_name = f"voucher-{voucher.period}-{voucher.number:04d}{copy}.pdf"
+    response["Content-Disposition"] = (
+        f'inline; filename="{ascii_name}"; '
+        f"filename*=UTF-8''{quote(f'voucher-{voucher.number_text}{copy}.pdf')}"
+    )
     return response

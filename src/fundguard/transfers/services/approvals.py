@@ -276,6 +276,14 @@ def transfer_reject(
         moment = now or timezone.now()
         with service_atomic():
             transfer = transfer_locked(transfer_id)
+            if transfer.status != TransferStatus.pending_approval:
+                # A transfer under compliance review is compliance's to decide, not approvers'.
+                raise DomainError(
+                    TransferError.transition_not_allowed,
+                    field="status",
+                    status=transfer.status,
+                    event=TransferEvent.reject,
+                )
             if transfer.maker_id == actor.pk:
                 raise DomainError(TransferError.approver_is_maker)
             required = set(transfer.required_levels)

@@ -174,15 +174,16 @@ def delegation_grant(
     reason = (reason or "").strip()
     problem = None
     if delegator.pk == delegate.pk:
-        problem = "one cannot delegate to oneself"
+        problem = ("delegate", "one cannot delegate to oneself")
     elif ends_at <= starts_at or ends_at <= timezone.now():
-        problem = "the window must end after it starts, in the future"
+        problem = ("ends_at", "the window must end after it starts, in the future")
     elif (ends_at - starts_at).days > 90:
-        problem = "a delegation lasts at most 90 days"
+        problem = ("ends_at", "a delegation lasts at most 90 days")
     elif not reason:
-        problem = "give a reason"
+        problem = ("reason", "give a reason")
     if problem:
-        raise DomainError(TransferError.delegation_invalid, field="ends_at", detail=problem)
+        field, detail = problem
+        raise DomainError(TransferError.delegation_invalid, field=field, detail=detail)
     with service_atomic():
         delegation = Delegation.objects.create(
             delegator=delegator,

@@ -148,3 +148,20 @@ def test_a_batch_file_checked_then_submitted(client: Client, world: World, auth:
     assert submitted.status_code == 201, submitted.content
     assert len(submitted.json()["transfers"]) == 2
     assert Transfer.objects.filter(channel="batch").count() == 2
+
+
+def test_the_voucher_pdf_has_an_ascii_file_name_and_marks_copies(
+    client: Client, world: World, auth: Any
+) -> None:
+    created = post(
+        client, "/api/v1/transfers", body(world, amount="100.00"), auth(world.operator), key="v-1"
+    ).json()
+    post(client, f"/api/v1/transfers/{created['id']}/approve", {}, auth(world.l1))
+    reader = auth(world.auditor)
+    first = client.get(f"/api/v1/transfers/{created['id']}/voucher.pdf", headers=reader)
+    second = client.get(f"/api/v1/transfers/{created['id']}/voucher.pdf", headers=reader)
+    assert first["Content-Type"] == "application/pdf"
+    assert first["Content-Disposition"].isascii()
+    assert "-copy" not in first["Content-Disposition"]
+    assert 'filename="voucher-' in second["Content-Disposition"]
+    assert "-copy.pdf" in second["Content-Disposition"]

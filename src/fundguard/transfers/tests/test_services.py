@@ -348,3 +348,16 @@ def test_customer_hears_of_each_status_and_approvers_of_waiting_work(world: Worl
     assert "approval.waiting" in events
     assert "transfer.approved" in events
     assert events[-1] == "transfer.completed"
+
+
+def test_approvers_do_not_decide_what_waits_for_compliance(world: World) -> None:
+    beneficiary = seasoned_beneficiary(world)
+    Customer.objects.filter(pk=world.customer_id).update(risk_level="high")
+    held = request(world, 50_000_000, beneficiary_id=beneficiary.pk)
+    assert held.status == "under_review"
+    refused(
+        "transition_not_allowed", transfer_reject, actor=world.l1, transfer_id=held.pk, reason="no"
+    )
+    transfer_review_decide(actor=world.risk, transfer_id=held.pk, clear=False, reason="adverse")
+    held.refresh_from_db()
+    assert held.status == "rejected"
