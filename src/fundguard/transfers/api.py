@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
+from fundguard.core.downloads import file_response
 from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.money import parse_amount
 from fundguard.core.permissions import require_permission
 from fundguard.core.schemas import ObjectId
+from fundguard.customers.services import document_content_decode
 from fundguard.transfers import selectors, services
 from fundguard.transfers.errors import TransferError
 from fundguard.transfers.models import Channel
@@ -98,6 +99,7 @@ class TransferOut(Schema):
     end_to_end_id: str
     hold: dict[str, Any] | None
     return_entry: int | None
+    attachments: list[dict[str, Any]]
     voucher_number: str | None
     voucher_id: int | None
     approvals: list[dict[str, Any]]
@@ -198,6 +200,48 @@ def transfer_get(request: HttpRequest, transfer_id: ObjectId) -> dict[str, Any]:
     return _view(transfer_id)
 
 
+class AttachmentIn(Schema):
+    filename: str = Field(max_length=200)
+    content_type: str = Field(description="application/pdf, image/jpeg or image/png")
+    content_base64: str
+
+
+@router.post(
+    "/{transfer_id}/attachments",
+    response={201: dict[str, Any], **WRITE_ERRORS},
+    summary="Attach a supporting document (JSON, file base64-encoded); stored encrypted",
+)
+def transfer_attachment_add(
+    request: HttpRequest, transfer_id: ObjectId, payload: AttachmentIn
+) -> tuple[int, dict[str, Any]]:
+    require_permission(request.user, "transfers.make_transfers")
+    attachment = services.transfer_attachment_add(
+        actor=request.user,
+        transfer_id=transfer_id,
+        filename=payload.filename,
+        content_type=payload.content_type,
+        content=document_content_decode(payload.content_base64),
+    )
+    return 201, selectors.attachment_view(attachment)
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment (the read is audited)",
+)
+def transfer_attachment_get(request: HttpRequest, attachment_id: ObjectId) -> HttpResponse:
+    attachment, filename, content = services.transfer_attachment_open(
+        actor=request.user, attachment_id=attachment_id
+    )
+    return file_response(
+        content,
+        content_type=attachment.content_type,
+        ascii_name=f"attachment-{attachment.pk}",
+        name=filename,
+    )
+
+
 @router.post("/{transfer_id}/submit", response={200: TransferOut, **WRITE_ERRORS})
 def transfer_submit(request: HttpRequest, transfer_id: ObjectId) -> dict[str, Any]:
     services.transfer_submit(actor=request.user, transfer_id=transfer_id)
@@ -272,11 +316,11 @@ def transfer_voucher_pdf(request: HttpRequest, transfer_id: ObjectId) -> HttpRes
     if voucher is None:
         raise DomainError(TransferError.voucher_not_found, field="voucher")
     voucher, pdf, is_copy = services.voucher_print(actor=request.user, voucher_id=voucher.pk)
-    response = HttpResponse(pdf, content_type="application/pdf")
     copy = "-copy" if is_copy else ""
-    ascii_name = f"voucher-{voucher.period}-{voucher.number:04d}{copy}.pdf"
-    response["Content-Disposition"] = (
-        f'inline; filename="{ascii_name}"; '
-        f"filename*=UTF-8''{quote(f'voucher-{voucher.number_text}{copy}.pdf')}"
+    return file_response(
+        pdf,
+        content_type="application/pdf",
+        ascii_name=f"voucher-{voucher.period}-{voucher.number:04d}{copy}.pdf",
+        name=f"voucher-{voucher.number_text}{copy}.pdf",
+        inline=True,
     )
-    return response

@@ -156,6 +156,10 @@ class ApproveManyForm(forms.Form):
         field.choices = [(pk, str(pk)) for pk in transfer_ids]
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Supporting document (PDF, JPEG or PNG)"))
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000)
 

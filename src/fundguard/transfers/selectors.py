@@ -13,7 +13,7 @@ from fundguard.core.money import format_amount
 from fundguard.transfers.conf import setting
 from fundguard.transfers.errors import TransferError
 from fundguard.transfers.lifecycle import TransferStatus
-from fundguard.transfers.models import Transfer, Voucher
+from fundguard.transfers.models import Transfer, TransferAttachment, Voucher
 from fundguard.transfers.services.approvals import approval_capacities, waiting_levels
 
 
@@ -72,6 +72,18 @@ def voucher_get(voucher_id: int) -> Voucher:
     return voucher
 
 
+def attachment_view(attachment: TransferAttachment) -> dict[str, Any]:
+    """What anyone who sees the transfer sees of an attachment: not its name or content."""
+    return {
+        "id": attachment.pk,
+        "content_type": attachment.content_type,
+        "size_bytes": attachment.size_bytes,
+        "sha256": attachment.sha256,
+        "uploaded_by": attachment.uploaded_by.username,
+        "uploaded_at": attachment.uploaded_at,
+    }
+
+
 def transfer_view(transfer: Transfer) -> dict[str, Any]:
     """The transfer as the API and the console show it (the payee's number masked)."""
     beneficiary = transfer.beneficiary
@@ -118,6 +130,7 @@ def transfer_view(transfer: Transfer) -> dict[str, Any]:
             "entry": hold.entry_id,
         },
         "return_entry": transfer.return_entry_id,
+        "attachments": [attachment_view(a) for a in transfer.attachments.all()],
         "voucher_number": voucher.number_text if voucher else None,
         "voucher_id": voucher.pk if voucher else None,
         "approvals": [

@@ -23,6 +23,12 @@ urlpatterns = [
     path("<int:transfer_id>/", requests.transfer_detail, name="transfer_detail"),
     path("<int:transfer_id>/submit/", requests.transfer_submit, name="transfer_submit"),
     path("<int:transfer_id>/cancel/", requests.transfer_cancel, name="transfer_cancel"),
+    path("<int:transfer_id>/attach/", requests.transfer_attach, name="transfer_attach"),
+    path(
+        "attachments/<int:attachment_id>/",
+        requests.attachment_download,
+        name="attachment_download",
+    ),
     path("<int:transfer_id>/review/", requests.transfer_review, name="transfer_review"),
     path("<int:transfer_id>/approve/", approvals.transfer_approve, name="transfer_approve"),
     path("<int:transfer_id>/reject/", approvals.transfer_reject, name="transfer_reject"),

@@ -4,18 +4,13 @@ and uploaded documents.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django.http import HttpRequest
 
-from fundguard.core.errors import CoreError, DomainError
 from fundguard.core.permissions import require_permission
 from fundguard.customers import services
 from fundguard.customers.api._common import VIEW, document_out, owner_out, router
-from fundguard.customers.conf import setting
-from fundguard.customers.errors import CustomerError, invalid
 from fundguard.customers.models import BankAccount, Beneficiary, CustomerDocument
 from fundguard.customers.schemas import (
     BankAccountIn,
@@ -116,16 +111,6 @@ def beneficiary_list(request: HttpRequest, customer_id: int) -> list[dict[str, A
     return [bank_details_view(b) for b in Beneficiary.objects.filter(customer=customer)]
 
 
-def _decode(payload: DocumentIn) -> bytes:
-    limit = int(setting("CUSTOMERS_DOCUMENT_MAX_BYTES"))
-    if len(payload.content_base64) > (limit // 3 + 1) * 4 + 4:
-        raise invalid(CustomerError.document_too_large, "content_base64", limit=limit)
-    try:
-        return base64.b64decode(payload.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise DomainError(CoreError.invalid_input, field="content_base64") from None
-
-
 @router.post(
     "/{int:customer_id}/documents",
     response={201: DocumentOut},
@@ -136,7 +121,7 @@ def document_upload(
     request: HttpRequest, customer_id: int, payload: DocumentIn
 ) -> tuple[int, dict[str, Any]]:
     require_permission(request.user, "customers.manage_customers")
-    content = _decode(payload)
+    content = services.document_content_decode(payload.content_base64)
     document = services.document_upload(
         actor=request.user,
         customer_id=customer_id,

@@ -13,7 +13,11 @@ from fundguard.customers.services.customers import (
     customer_update,
     identity_document_add,
 )
-from fundguard.customers.services.documents import document_check, document_upload
+from fundguard.customers.services.documents import (
+    document_check,
+    document_content_decode,
+    document_upload,
+)
 from fundguard.customers.services.exports import customer_data_export, customer_list_export
 from fundguard.customers.services.funds import funds_account_open
 from fundguard.customers.services.imports import ImportResult, customers_import
@@ -64,6 +68,7 @@ __all__ = [
     "data_keys_rekey",
     "data_keys_rotate",
     "document_check",
+    "document_content_decode",
     "document_content_reveal",
     "document_upload",
     "funds_account_open",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from datetime import date
 from typing import Any
@@ -48,6 +50,17 @@ def document_check(*, content_type: str, content: bytes, field: str = "content")
             value=f"{content_type} (content does not match)",
             allowed=", ".join(allowed),
         )
+
+
+def document_content_decode(content_base64: str) -> bytes:
+    """A file sent base64-encoded in JSON; its size is checked before it is decoded."""
+    limit = int(setting("CUSTOMERS_DOCUMENT_MAX_BYTES"))
+    if len(content_base64) > (limit // 3 + 1) * 4 + 4:
+        raise invalid(CustomerError.document_too_large, "content_base64", limit=limit)
+    try:
+        return base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError(CoreError.invalid_input, field="content_base64") from None
 
 
 def document_upload(

@@ -8,7 +8,13 @@ from fundguard.transfers.models.approvals import (
     PolicyStatus,
     TransferApproval,
 )
-from fundguard.transfers.models.transfers import Channel, Transfer, TransferBatch, TransferStep
+from fundguard.transfers.models.transfers import (
+    Channel,
+    Transfer,
+    TransferAttachment,
+    TransferBatch,
+    TransferStep,
+)
 from fundguard.transfers.models.vouchers import Voucher, VoucherPrint, VoucherSequence
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "PolicyStatus",
     "Transfer",
     "TransferApproval",
+    "TransferAttachment",
     "TransferBatch",
     "TransferStep",
     "Voucher",

@@ -119,3 +119,27 @@ class TransferStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer_id} {self.event}"
+
+
+class TransferAttachment(models.Model):
+    """A supporting document (invoice, contract) of a transfer, sealed with the customer's data
+    key like their other documents (a key rotation re-seals it in place). Never deleted; it
+    counts on the voucher (附单据 N 张)."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="attachments")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    filename_sealed = models.TextField()
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content_sealed = models.TextField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id} attachment {self.pk}"

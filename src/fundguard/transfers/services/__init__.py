@@ -15,6 +15,10 @@ from fundguard.transfers.services.approvals import (
     transfers_approve_many,
     waiting_levels,
 )
+from fundguard.transfers.services.attachments import (
+    transfer_attachment_add,
+    transfer_attachment_open,
+)
 from fundguard.transfers.services.batches import BatchReport, transfer_batch_submit
 from fundguard.transfers.services.policy_admin import (
     approval_policy_activate,
@@ -45,6 +49,8 @@ __all__ = [
     "delegation_revoke",
     "policy_in_force",
     "transfer_approve",
+    "transfer_attachment_add",
+    "transfer_attachment_open",
     "transfer_batch_submit",
     "transfer_cancel",
     "transfer_create",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fundguard.console.access import staff_page
+from fundguard.core.downloads import file_response
 from fundguard.core.errors import DomainError
 from fundguard.core.money import format_amount, parse_amount
 from fundguard.customers.models import Customer
@@ -21,6 +22,7 @@ from fundguard.customers.selectors import customer_get, customer_list, funds_acc
 from fundguard.transfers import services
 from fundguard.transfers.forms import (
     STATUS_LABELS,
+    AttachmentForm,
     CancelForm,
     CustomerSearchForm,
     ReviewForm,
@@ -31,6 +33,7 @@ from fundguard.transfers.forms import (
 from fundguard.transfers.lifecycle import TransferEvent, TransferStatus, allowed_events
 from fundguard.transfers.models import Channel, Transfer
 from fundguard.transfers.selectors import transfer_list, transfer_view
+from fundguard.transfers.services.attachments import OPEN_FOR_ATTACHMENTS
 from fundguard.transfers.views._common import (
     MAKE,
     PAGE_SIZE,
@@ -216,6 +219,8 @@ def _detail_context(request: HttpRequest, transfer: Transfer) -> dict[str, Any]:
         "can_submit": is_maker and transfer.status == TransferStatus.draft,
         "can_cancel": is_maker and TransferEvent.cancel in events,
         "can_review": user.has_perm(REVIEW) and transfer.status == TransferStatus.under_review,
+        "can_attach": is_maker and transfer.status in OPEN_FOR_ATTACHMENTS,
+        "attachment_form": AttachmentForm(),
         "cancel_form": CancelForm(),
         "review_form": ReviewForm(),
     }
@@ -248,6 +253,46 @@ def transfer_submit(request: HttpRequest, transfer_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Transfer %(ref)s submitted.") % {"ref": transfer.reference})
     return redirect("transfers:transfer_detail", transfer_id=transfer.pk)
+
+
+@staff_page(MAKE)
+@require_POST
+def transfer_attach(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    transfer = transfer_or_404(transfer_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, transfer, "attachment_form", form, None)
+    upload = form.cleaned_data["file"]
+    try:
+        services.transfer_attachment_add(
+            actor=request.user,
+            transfer_id=transfer.pk,
+            filename=upload.name or "",
+            content_type=upload.content_type or "",
+            content=upload.read(),
+        )
+    except DomainError as exc:
+        if exc.field in ("content", "content_type", "filename"):
+            exc.field = "file"
+        return _refused(request, transfer, "attachment_form", form, exc)
+    messages.success(request, _("Document attached to %(ref)s.") % {"ref": transfer.reference})
+    return redirect("transfers:transfer_detail", transfer_id=transfer.pk)
+
+
+@staff_page(VIEW)
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    try:
+        attachment, filename, content = services.transfer_attachment_open(
+            actor=request.user, attachment_id=attachment_id
+        )
+    except DomainError as exc:
+        raise Http404 from exc
+    return file_response(
+        content,
+        content_type=attachment.content_type,
+        ascii_name=f"attachment-{attachment.pk}",
+        name=filename,
+    )
 
 
 @staff_page(MAKE)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fundguard.console.access import staff_page
+from fundguard.core.downloads import file_response
 from fundguard.core.errors import DomainError
 from fundguard.transfers import services
 from fundguard.transfers.forms import VoucherFilterForm
@@ -43,7 +44,6 @@ def voucher_print(request: HttpRequest, voucher_id: int) -> HttpResponse:
         return redirect("transfers:voucher_list")
     suffix = "-copy" if is_copy else ""
     name = f"voucher-{voucher.period}-{voucher.number:04d}{suffix}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return file_response(
+        pdf, content_type="application/pdf", ascii_name=name, name=f"{voucher.number_text}.pdf"
+    )
