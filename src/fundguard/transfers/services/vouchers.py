@@ -13,8 +13,23 @@ from fundguard.core.locks import service_atomic
 from fundguard.core.permissions import require_permission
 from fundguard.formats.voucher import Voucher as PrintedVoucher
 from fundguard.formats.voucher import VoucherLine, voucher_render_pdf
+from fundguard.payments.models import PaymentOrder
 from fundguard.transfers.errors import TransferError
 from fundguard.transfers.models import Voucher, VoucherPrint
+
+
+def _cashier(voucher: Voucher) -> str | None:
+    """出纳: who released the payment file that carried the payment to the bank (none for the
+    sandbox bank, which takes payments without a file), as known at the time of printing."""
+    order = (
+        PaymentOrder.objects.select_related("payment_file__released_by")
+        .filter(end_to_end_id=voucher.transfer.end_to_end_id)
+        .first()
+    )
+    releaser = order.payment_file.released_by if order and order.payment_file else None
+    if releaser is None:
+        return voucher.cashier or None
+    return str(releaser.get_full_name() or releaser.username)[:60]
 
 
 def _printed(voucher: Voucher, *, is_copy: bool) -> PrintedVoucher:
@@ -35,7 +50,7 @@ def _printed(voucher: Voucher, *, is_copy: bool) -> PrintedVoucher:
         preparer=voucher.preparer,
         reviewer=voucher.reviewer or None,
         approver=voucher.approver or None,
-        cashier=voucher.cashier or None,
+        cashier=_cashier(voucher),
         attachment_count=voucher.attachment_count,
         company_name=getattr(settings, "FUNDGUARD_COMPANY_NAME", None),
         is_copy=is_copy,

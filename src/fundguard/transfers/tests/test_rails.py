@@ -9,12 +9,23 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from fundguard.customers.models import Beneficiary
 from fundguard.formats.iso20022.pain001 import pain001_validate
 from fundguard.payments.models import CompanyBankAccount
-from fundguard.payments.services import company_account_create, payment_file_build
-from fundguard.transfers.services import NewBeneficiary, transfer_approve, transfer_create
+from fundguard.payments.services import (
+    company_account_create,
+    payment_file_build,
+    payment_file_release,
+)
+from fundguard.transfers.models import Transfer
+from fundguard.transfers.services import (
+    NewBeneficiary,
+    transfer_approve,
+    transfer_create,
+    voucher_print,
+)
 from fundguard.transfers.tests.conftest import World, payee
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +81,13 @@ def test_a_pain001_file_of_an_executed_transfer_validates(
     built = payment_file_build(actor=world.operator, company_account_id=company.pk)
     pain001_validate(bytes(built.content), version)  # raises Pain001SchemaError if invalid
     assert "12345.00" in bytes(built.content).decode()
+
+
+def test_the_voucher_names_who_released_the_payment_file_as_cashier(world: World) -> None:
+    company = pay_through(world, "pain001_09")
+    built = payment_file_build(actor=world.operator, company_account_id=company.pk)
+    payment_file_release(actor=world.l2, payment_file_id=built.pk)
+    voucher = Transfer.objects.get().voucher
+    _, pdf, _ = voucher_print(actor=world.auditor, voucher_id=voucher.pk)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert world.l2.username in text
