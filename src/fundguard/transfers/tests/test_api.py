@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
+from fundguard.customers.models import Beneficiary
+from fundguard.customers.services import beneficiary_add
+from fundguard.customers.tests.conftest import card_number
+from fundguard.payments.sandbox import sandbox_bank_process_due
 from fundguard.transfers.models import Transfer
+from fundguard.transfers.services import approver_limit_set
 from fundguard.transfers.tests.conftest import World, payee
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +172,47 @@ def test_the_voucher_pdf_has_an_ascii_file_name_and_marks_copies(
     assert "-copy" not in first["Content-Disposition"]
     assert 'filename="voucher-' in second["Content-Disposition"]
     assert "-copy.pdf" in second["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "levels"),
+    [("30000.00", ["l1"]), ("300000.00", ["l1", "l2"]), ("600000.00", ["l1", "l2", "l3"])],
+)
+def test_a_journey_per_tier_through_the_api(
+    client: Client, world: World, auth: Any, amount: str, levels: list[str]
+) -> None:
+    approver_limit_set(
+        actor=world.admin,
+        user_id=world.l1.pk,
+        currency="CNY",
+        single_minor=100_000_000,
+        daily_minor=300_000_000,
+    )
+    saved = beneficiary_add(
+        actor=world.operator,
+        customer_id=world.customer_id,
+        name="王五",
+        bank_name="中国银行上海分行",
+        account_number=card_number(),
+        currency="CNY",
+    )
+    Beneficiary.objects.filter(pk=saved.pk).update(created_at=timezone.now() - timedelta(days=60))
+    request = {**body(world, amount=amount), "beneficiary": None, "beneficiary_id": saved.pk}
+    created = post(client, "/api/v1/transfers", request, auth(world.operator), key=f"tier-{amount}")
+    assert created.status_code == 201, created.content
+    assert created.json()["required_levels"] == levels
+    approvers = {"l1": world.l1, "l2": world.l2, "l3": world.l3}
+    for level in levels:
+        approver = approvers[level]
+        r = post(
+            client,
+            f"/api/v1/transfers/{created.json()['id']}/approve",
+            {"comment": f"{level} ok", "otp": world.otp(approver)},
+            auth(approver),
+        )
+        assert r.status_code == 200, r.content
+    sandbox_bank_process_due()
+    done = client.get(f"/api/v1/transfers/{created.json()['id']}", headers=auth(world.auditor))
+    assert done.json()["status"] == "completed"
+    assert [a["level"] for a in done.json()["approvals"]] == levels
+    assert all(a["otp_verified"] for a in done.json()["approvals"])
