@@ -21,7 +21,7 @@ def api(bearer, make_user) -> Callable[[str], Client]:
     """``api("operator")``: a client whose requests carry a fresh token of a new user."""
 
     def client_for(role: str) -> Client:
-        return Client(headers=bearer(make_user(role)))
+        return Client(headers={"Accept-Language": "en", **bearer(make_user(role))})
 
     return client_for
 

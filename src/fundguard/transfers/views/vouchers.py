@@ -44,6 +44,4 @@ def voucher_print(request: HttpRequest, voucher_id: int) -> HttpResponse:
         return redirect("transfers:voucher_list")
     suffix = "-copy" if is_copy else ""
     name = f"voucher-{voucher.period}-{voucher.number:04d}{suffix}.pdf"
-    return file_response(
-        pdf, content_type="application/pdf", ascii_name=name, name=f"{voucher.number_text}.pdf"
-    )
+    return file_response(pdf, content_type="application/pdf", ascii_name=name, name=name)
