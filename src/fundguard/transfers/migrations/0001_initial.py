@@ -83,7 +83,6 @@ class Migration(migrations.Migration):
                         max_length=8,
                     ),
                 ),
-                ("attachment_count", models.PositiveSmallIntegerField(default=0)),
                 (
                     "status",
                     models.CharField(

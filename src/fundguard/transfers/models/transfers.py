@@ -52,7 +52,6 @@ class Transfer(models.Model):
     batch = models.ForeignKey(
         TransferBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
     )
-    attachment_count = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(_("status"), max_length=16, choices=STATUS_CHOICES)
     maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

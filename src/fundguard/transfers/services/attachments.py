@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 
 from fundguard.audit.services import audit_record
@@ -17,7 +16,7 @@ from fundguard.customers.services.documents import MAX_FILENAME_CHARS, document_
 from fundguard.customers.vault import vault_for
 from fundguard.transfers.errors import TransferError
 from fundguard.transfers.lifecycle import TransferStatus
-from fundguard.transfers.models import Transfer, TransferAttachment
+from fundguard.transfers.models import TransferAttachment
 from fundguard.transfers.services._common import step_record, transfer_locked
 
 # Until it executes, the evidence of a transfer may still grow; after that it is on the voucher.
@@ -65,9 +64,6 @@ def transfer_attachment_add(
                 content_sealed=vault.seal_bytes(TransferAttachment, "content", content),
                 uploaded_by=actor,
                 uploaded_at=timezone.now(),
-            )
-            Transfer.objects.filter(pk=transfer.pk).update(
-                attachment_count=F("attachment_count") + 1
             )
             step_record(transfer, event="attach", actor=actor, reason=digest)
             audit_record(

@@ -94,7 +94,7 @@ def voucher_issue(transfer: Transfer, *, now: datetime) -> Voucher:
         ],
         amount_minor=transfer.amount_minor,
         currency=transfer.currency,
-        attachment_count=transfer.attachment_count,
+        attachment_count=transfer.attachments.count(),
         preparer=_display_name(transfer.maker),
         reviewer=_display_name(approvals[0].approver) if approvals else "",
         approver=_display_name(approvals[-1].approver) if approvals else "",
