@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,11 +10,14 @@ from django.utils import timezone
 
 from fundguard.core.errors import DomainError
 from fundguard.core.money import format_amount
-from fundguard.transfers.conf import setting
 from fundguard.transfers.errors import TransferError
 from fundguard.transfers.lifecycle import TransferStatus
 from fundguard.transfers.models import Transfer, TransferAttachment, Voucher
-from fundguard.transfers.services.approvals import approval_capacities, waiting_levels
+from fundguard.transfers.services.approvals import (
+    approval_capacities,
+    sla_due_at,
+    waiting_levels,
+)
 
 
 def transfer_get(transfer_id: int) -> Transfer:
@@ -35,17 +38,6 @@ def transfer_list(*, status: str = "", customer_id: int | None = None) -> QueryS
     if customer_id is not None:
         rows = rows.filter(customer_id=customer_id)
     return rows
-
-
-def sla_due_at(transfer: Transfer) -> datetime | None:
-    """When the level waiting next is due (None: nothing waits)."""
-    waiting = waiting_levels(transfer)
-    if transfer.status != TransferStatus.pending_approval or not waiting:
-        return None
-    last = transfer.approvals.order_by("-approved_at").first()
-    since = last.approved_at if last else transfer.status_changed_at or transfer.created_at
-    hours = int(setting("TRANSFERS_APPROVAL_SLA_HOURS").get(waiting[0], 24))
-    return since + timedelta(hours=hours)
 
 
 def approval_inbox(user: Any, *, now: datetime | None = None) -> list[Transfer]:

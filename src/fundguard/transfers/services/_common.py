@@ -28,17 +28,18 @@ LEVEL_ROLES: dict[ApprovalLevel, Role] = {
     ApprovalLevel.l3: Role.approver_l3,
 }
 
-# What the customer hears, by the status a step reaches.
-CUSTOMER_EVENTS: dict[TransferStatus, str] = {
-    TransferStatus.pending_approval: "transfer.submitted",
-    TransferStatus.under_review: "transfer.submitted",
-    TransferStatus.approved: "transfer.approved",
-    TransferStatus.rejected: "transfer.rejected",
-    TransferStatus.cancelled: "transfer.cancelled",
-    TransferStatus.expired: "transfer.expired",
-    TransferStatus.completed: "transfer.completed",
-    TransferStatus.failed: "transfer.failed",
-    TransferStatus.returned: "transfer.returned",
+# What the customer hears, by the step taken: once per transfer for "submitted", when
+# screening ends (a compliance clearance later is not a second submission).
+CUSTOMER_EVENTS: dict[TransferEvent, str] = {
+    TransferEvent.screening_clear: "transfer.submitted",
+    TransferEvent.screening_refer: "transfer.submitted",
+    TransferEvent.approvals_complete: "transfer.approved",
+    TransferEvent.reject: "transfer.rejected",
+    TransferEvent.cancel: "transfer.cancelled",
+    TransferEvent.expire: "transfer.expired",
+    TransferEvent.bank_complete: "transfer.completed",
+    TransferEvent.bank_fail: "transfer.failed",
+    TransferEvent.bank_return: "transfer.returned",
 }
 
 
@@ -134,7 +135,7 @@ def step_apply(
     if reason:
         changes["reason"] = [None, reason]
     audit_record(actor=actor, action=f"transfer.{event}", target=transfer, changes=changes)
-    customer_event = CUSTOMER_EVENTS.get(step.target)
+    customer_event = CUSTOMER_EVENTS.get(TransferEvent(event))
     if customer_event:
         notify(
             event=customer_event,

@@ -314,22 +314,29 @@ def transfer_review_decide(
     return retrying(once)
 
 
+def sla_due_at(transfer: Transfer) -> datetime | None:
+    """When the level waiting next is due: its SLA hours after the previous approval, or after
+    the transfer reached approval (None: nothing waits)."""
+    waiting = waiting_levels(transfer)
+    if transfer.status != TransferStatus.pending_approval or not waiting:
+        return None
+    last = transfer.approvals.order_by("-approved_at").first()
+    since = last.approved_at if last else transfer.status_changed_at or transfer.created_at
+    hours = int(setting("TRANSFERS_APPROVAL_SLA_HOURS").get(waiting[0], 24))
+    return since + timedelta(hours=hours)
+
+
 def approvals_sla_check(*, now: datetime | None = None) -> int:
     """Remind the approvers of a level that waited past its SLA, and tell the level above
     (escalation). Each level of a transfer is escalated once; returns how many were."""
     now = now or timezone.now()
-    sla_hours: dict[str, int] = setting("TRANSFERS_APPROVAL_SLA_HOURS")
     breached = 0
     pending = Transfer.objects.filter(status=TransferStatus.pending_approval).order_by("id")
     for transfer in pending:
-        waiting = waiting_levels(transfer)
-        if not waiting:
+        due = sla_due_at(transfer)
+        if due is None or now < due:
             continue
-        level = waiting[0]
-        last = transfer.approvals.order_by("-approved_at").first()
-        since = last.approved_at if last else transfer.status_changed_at or transfer.created_at
-        if now - since < timedelta(hours=int(sla_hours.get(level, 24))):
-            continue
+        level = waiting_levels(transfer)[0]
         event = f"sla_breached_{level}"
         with service_atomic():
             locked = transfer_locked(transfer.pk)
@@ -342,7 +349,7 @@ def approvals_sla_check(*, now: datetime | None = None) -> int:
                 locked,
                 event=event,
                 actor=None,
-                reason=f"waiting since {since:%Y-%m-%d %H:%M}",
+                reason=f"due {timezone.localtime(due):%Y-%m-%d %H:%M}",
                 now=now,
             )
             audit_record(

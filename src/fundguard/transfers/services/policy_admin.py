@@ -209,14 +209,19 @@ def delegation_grant(
 
 
 def delegation_revoke(*, actor: Any, delegation_id: int) -> Delegation:
+    """Ended by its delegator or an administrator (checked before the transaction, so that a
+    denial's audit record stays)."""
+    delegator_id = (
+        Delegation.objects.filter(pk=delegation_id).values_list("delegator_id", flat=True).first()
+    )
+    if actor.pk != delegator_id:
+        require_permission(actor, "core.manage_settings")
     with service_atomic():
         delegation = Delegation.objects.select_for_update().filter(pk=delegation_id).first()
         if delegation is None or delegation.revoked_at is not None:
             raise DomainError(
                 TransferError.delegation_invalid, field="delegation", detail="no such delegation"
             )
-        if actor.pk != delegation.delegator_id:
-            require_permission(actor, "core.manage_settings")
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at"])
         audit_record(

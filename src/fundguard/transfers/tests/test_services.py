@@ -361,3 +361,14 @@ def test_approvers_do_not_decide_what_waits_for_compliance(world: World) -> None
     transfer_review_decide(actor=world.risk, transfer_id=held.pk, clear=False, reason="adverse")
     held.refresh_from_db()
     assert held.status == "rejected"
+
+
+def test_the_customer_hears_submitted_once_even_after_a_compliance_review(world: World) -> None:
+    beneficiary = seasoned_beneficiary(world)
+    Customer.objects.filter(pk=world.customer_id).update(risk_level="high")
+    held = request(world, 50_000_000, beneficiary_id=beneficiary.pk)
+    transfer_review_decide(actor=world.risk, transfer_id=held.pk, clear=True, reason="ok")
+    submitted = Notification.objects.filter(
+        payload__transfer_id=held.pk, event="transfer.submitted", channel="email"
+    )
+    assert submitted.count() == 1

@@ -25,8 +25,9 @@ from fundguard.transfers.forms import (
     error_place,
 )
 from fundguard.transfers.models import Transfer
-from fundguard.transfers.selectors import approval_inbox, sla_due_at
+from fundguard.transfers.selectors import approval_inbox
 from fundguard.transfers.services import BulkOutcome, waiting_levels
+from fundguard.transfers.services.approvals import sla_due_at
 from fundguard.transfers.views._common import APPROVE, levels_text, transfer_or_404
 
 
